@@ -1,0 +1,315 @@
+//! The apply loop: binlog changes into the ghost table, coalesced and batched.
+//!
+//! It receives [`StreamMsg`]s in binlog order and keeps, per key (exact bytes), only the last
+//! change: applying a full row image makes the row what it was after that change, whatever came
+//! before. The surviving changes keep their binlog order (a change that supersedes an earlier
+//! one takes its place at the end), so keys that a collation makes equal ('A' and 'a'), or rows
+//! that collide on another unique key, are written in the order the original saw them.
+//! Consecutive replaces (deletes) become one multi-row `REPLACE` (`DELETE`) of at most
+//! `--dml-batch-size` rows; all of them run in one transaction, retried whole on a deadlock or
+//! a lost connection (replaying row images is idempotent).
+//!
+//! After each commit the loop records the binlog position of the last transaction it has
+//! fully applied; a marker from the streamer is acknowledged to the migrator only once every
+//! change before it is committed. That is what the cut-over waits for.
+//!
+//! Talks to: the ghost table (its own connection); receives from the streamer, reports
+//! [`Applied`] to the migrator.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use log::{debug, warn};
+use mysql::prelude::Queryable;
+use mysql::{Conn, Params, Value};
+
+use crate::config::Tunables;
+use crate::db::Endpoint;
+use crate::error::{Context, Error, Result};
+use crate::messages::{Applied, Change, KeyBytes, StreamMsg};
+use crate::plan::Plan;
+use crate::progress::Progress;
+use crate::sql::Builder;
+
+/// At most this many distinct keys per transaction (keeps the ghost's locks short).
+const MAX_PENDING: usize = 20_000;
+/// The server's limit of placeholders in one prepared statement.
+const MAX_PLACEHOLDERS: usize = 65_535;
+
+/// Changes waiting to be written, coalesced by key, in binlog order of their last change.
+#[derive(Default)]
+pub struct Pending {
+    slots: Vec<Option<Change>>,
+    index: HashMap<KeyBytes, usize>,
+    live: usize,
+    /// Changes absorbed (coalesced ones included), for the applied-events counter.
+    absorbed: u64,
+}
+
+impl Pending {
+    pub fn push(&mut self, c: Change) {
+        self.absorbed += 1;
+        let slot = self.slots.len();
+        match self.index.insert(c.key().clone(), slot) {
+            Some(old) => self.slots[old] = None,
+            None => self.live += 1,
+        }
+        self.slots.push(Some(c));
+    }
+
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// The surviving changes in order, grouped into runs of the same kind.
+    pub fn runs(&self) -> Vec<(bool, Vec<&Change>)> {
+        let mut runs: Vec<(bool, Vec<&Change>)> = Vec::new();
+        for c in self.slots.iter().flatten() {
+            let is_replace = matches!(c, Change::Replace { .. });
+            match runs.last_mut() {
+                Some((kind, v)) if *kind == is_replace => v.push(c),
+                _ => runs.push((is_replace, vec![c])),
+            }
+        }
+        runs
+    }
+
+    fn clear(&mut self) {
+        self.slots.clear();
+        self.index.clear();
+        self.live = 0;
+        self.absorbed = 0;
+    }
+}
+
+pub struct ApplyLoop {
+    endpoint: Endpoint,
+    conn: Conn,
+    plan: Arc<Plan>,
+    tunables: Arc<Tunables>,
+    progress: Arc<Progress>,
+    rx: Receiver<StreamMsg>,
+    out: Sender<Applied>,
+    stop: Arc<AtomicBool>,
+    retries: u32,
+    mysql8: bool,
+    pending: Pending,
+    /// The end of the last transaction whose changes are all in `pending` (or applied).
+    pending_pos: Option<String>,
+}
+
+impl ApplyLoop {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        endpoint: &Endpoint,
+        plan: Arc<Plan>,
+        tunables: Arc<Tunables>,
+        progress: Arc<Progress>,
+        rx: Receiver<StreamMsg>,
+        out: Sender<Applied>,
+        stop: Arc<AtomicBool>,
+        retries: u32,
+        mysql8: bool,
+    ) -> Result<ApplyLoop> {
+        let conn = endpoint.connect("apply")?;
+        Ok(ApplyLoop {
+            endpoint: endpoint.clone(),
+            conn,
+            plan,
+            tunables,
+            progress,
+            rx,
+            out,
+            stop,
+            retries,
+            mysql8,
+            pending: Pending::default(),
+            pending_pos: None,
+        })
+    }
+
+    /// Runs until the streamer's channel closes or `stop` is set.
+    pub fn run(mut self) -> Result<()> {
+        loop {
+            let msg = match self.rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.stop.load(Ordering::Relaxed) {
+                        return self.flush();
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return self.flush(),
+            };
+            let mut next = Some(msg);
+            // Absorb what is already waiting, up to a transaction's worth.
+            while let Some(m) = next.take() {
+                match m {
+                    StreamMsg::Changes(v) => v.into_iter().for_each(|c| self.pending.push(c)),
+                    StreamMsg::TxnEnd(pos) => self.pending_pos = Some(pos.to_string()),
+                    StreamMsg::Marker(s) => {
+                        self.flush()?;
+                        self.report(Applied::Marker(s))?;
+                    }
+                    StreamMsg::Ddl(q) => {
+                        self.flush()?;
+                        self.report(Applied::Ddl(q))?;
+                    }
+                }
+                if self.pending.len() < MAX_PENDING {
+                    next = self.rx.try_recv().ok();
+                }
+            }
+            self.flush()?;
+        }
+    }
+
+    fn report(&self, a: Applied) -> Result<()> {
+        self.out.send(a).map_err(|_| Error::aborted("the migrator stopped"))
+    }
+
+    /// Writes everything pending in one transaction, retrying it whole on transient errors.
+    fn flush(&mut self) -> Result<()> {
+        if !self.pending.is_empty() {
+            let mut attempt = 0;
+            loop {
+                match self.write_pending() {
+                    Ok(()) => break,
+                    Err(e) if e.is_transient() && attempt < self.retries => {
+                        attempt += 1;
+                        warn!("applying {} changes failed ({e}); retrying (attempt {attempt})", self.pending.len());
+                        let _ = self.conn.query_drop("ROLLBACK");
+                        std::thread::sleep(Duration::from_millis(50 * attempt.min(20) as u64));
+                        if self.conn.ping().is_err() {
+                            self.conn = self.endpoint.connect("apply")?;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = self.conn.query_drop("ROLLBACK");
+                        return Err(e.context("applying binlog changes to the ghost table"));
+                    }
+                }
+            }
+        }
+        self.progress.events_applied.fetch_add(self.pending.absorbed, Ordering::Relaxed);
+        self.pending.clear();
+        if let Some(pos) = self.pending_pos.take() {
+            Progress::set_text(&self.progress.applied_pos, pos);
+        }
+        Ok(())
+    }
+
+    fn write_pending(&mut self) -> Result<()> {
+        let b = Builder::new(&self.plan, self.mysql8);
+        let ncols = self.plan.columns.len();
+        let nkey = self.plan.key.len();
+        let batch = self.tunables.dml_batch_size().max(1);
+        self.conn.query_drop("START TRANSACTION")?;
+        for (is_replace, changes) in self.pending.runs() {
+            let per_row = if is_replace { ncols } else { nkey };
+            let max_rows = batch.min((MAX_PLACEHOLDERS / per_row).max(1));
+            for chunk in changes.chunks(max_rows) {
+                let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * per_row);
+                for c in chunk {
+                    match c {
+                        Change::Replace { row, .. } => params.extend(row.iter().cloned()),
+                        Change::Delete { values, .. } => params.extend(values.iter().cloned()),
+                    }
+                }
+                let stmt = if is_replace { b.replace_rows(chunk.len()) } else { b.delete_rows(chunk.len()) };
+                debug!("apply: {} {} rows", if is_replace { "REPLACE" } else { "DELETE" }, chunk.len());
+                self.conn.exec_drop(&stmt, Params::Positional(params)).with_context(|| {
+                    format!(
+                        "{} of {} rows into the ghost table",
+                        if is_replace { "REPLACE" } else { "DELETE" },
+                        chunk.len()
+                    )
+                })?;
+            }
+        }
+        self.conn.query_drop("COMMIT")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::key_bytes;
+
+    fn rep(k: &[u8], v: i64) -> Change {
+        let key = key_bytes(&[&Value::Bytes(k.to_vec())]);
+        Change::Replace { key, row: vec![Value::Bytes(k.to_vec()), Value::Int(v)] }
+    }
+    fn del(k: &[u8]) -> Change {
+        let values = vec![Value::Bytes(k.to_vec())];
+        Change::Delete { key: key_bytes(&values.iter().collect::<Vec<_>>()), values }
+    }
+    fn shape(p: &Pending) -> Vec<(bool, Vec<String>)> {
+        p.runs()
+            .into_iter()
+            .map(|(r, v)| {
+                (
+                    r,
+                    v.iter()
+                        .map(|c| match c {
+                            Change::Replace { row, .. } => format!("{:?}={:?}", row[0], row[1]),
+                            Change::Delete { values, .. } => format!("-{:?}", values[0]),
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn last_change_per_key_wins_in_binlog_order() {
+        let mut p = Pending::default();
+        p.push(rep(b"a", 1));
+        p.push(rep(b"b", 1));
+        p.push(rep(b"a", 2));
+        p.push(del(b"b"));
+        assert_eq!(p.len(), 2);
+        assert_eq!(p.absorbed, 4);
+        assert_eq!(
+            shape(&p),
+            vec![(true, vec!["Bytes(\"a\")=Int(2)".to_string()]), (false, vec!["-Bytes(\"b\")".to_string()])]
+        );
+    }
+
+    #[test]
+    fn collation_equal_keys_keep_their_order() {
+        // 'A' renamed to 'a' then back: the rows must not be reordered into a state where the
+        // delete of 'a' runs after the final replace of 'A'.
+        let mut p = Pending::default();
+        p.push(rep(b"A", 1));
+        p.push(del(b"A"));
+        p.push(rep(b"a", 2));
+        p.push(del(b"a"));
+        p.push(rep(b"A", 3));
+        let s = shape(&p);
+        assert_eq!(
+            s,
+            vec![(false, vec!["-Bytes(\"a\")".to_string()]), (true, vec!["Bytes(\"A\")=Int(3)".to_string()])]
+        );
+    }
+
+    #[test]
+    fn runs_group_consecutive_kinds() {
+        let mut p = Pending::default();
+        for k in [b"1", b"2"] {
+            p.push(rep(k, 0));
+        }
+        p.push(del(b"3"));
+        p.push(rep(b"4", 0));
+        let kinds: Vec<(bool, usize)> = p.runs().into_iter().map(|(r, v)| (r, v.len())).collect();
+        assert_eq!(kinds, vec![(true, 2), (false, 1), (true, 1)]);
+    }
+}

@@ -1,0 +1,167 @@
+//! The Applier: everything ghost-rs writes, on the applier server (the primary by default).
+//!
+//! * this module: the ghost table (created `LIKE` the original, then altered), the changelog
+//!   table and its heartbeat and state rows, dropping them again;
+//! * [`copy`]: the row copy, chunk by chunk along the shared key;
+//! * [`apply`]: the binlog changes, coalesced and written in batches.
+//!
+//! ghost-rs never writes the original table: only the cut-over's RENAME touches it.
+
+pub mod apply;
+pub mod copy;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use log::{debug, info, warn};
+use mysql::prelude::Queryable;
+use mysql::Conn;
+
+use crate::alter::AlterPlan;
+use crate::config::Config;
+use crate::db::{Endpoint, ServerInfo};
+use crate::error::{Context, Error, Result};
+use crate::plan::{Plan, TableNames};
+use crate::progress::unix_nanos;
+use crate::schema::Table;
+use crate::sql;
+
+/// The comment that marks the sentry table of the atomic cut-over (so that ghost-rs never
+/// drops a table of the same name that is not its own).
+pub const SENTRY_COMMENT: &str = "ghost-rs cut-over sentry";
+pub const CHANGELOG_COMMENT: &str = "ghost-rs changelog";
+
+pub struct Applier {
+    pub endpoint: Endpoint,
+    pub info: ServerInfo,
+    conn: Conn,
+    database: String,
+}
+
+impl Applier {
+    pub fn connect(endpoint: &Endpoint, info: &ServerInfo, database: &str) -> Result<Applier> {
+        let conn = endpoint.connect("applier")?;
+        Ok(Applier { endpoint: endpoint.clone(), info: info.clone(), conn, database: database.to_string() })
+    }
+
+    fn exec_ddl(&mut self, what: &str, statement: &str) -> Result<()> {
+        debug!("{what}: {statement}");
+        self.conn.query_drop(statement).with_context(|| format!("{what} on {}", self.endpoint))
+    }
+
+    pub fn table_exists(&mut self, name: &str) -> Result<bool> {
+        let db = self.database.clone();
+        Table::exists(&mut self.conn, &db, name)
+    }
+
+    pub fn drop_table(&mut self, name: &str) -> Result<()> {
+        let stmt = format!("DROP TABLE IF EXISTS {}", sql::table(&self.database, name));
+        self.exec_ddl("dropping a table", &stmt)
+    }
+
+    /// Checks for leftovers of an earlier run, creates the ghost table, runs the ALTER on it,
+    /// reads it back and pairs it with the original. On any failure after the ghost exists,
+    /// the ghost is dropped again: nothing is left behind by a refused plan.
+    pub fn prepare_ghost(&mut self, cfg: &Config, orig: &Table, alter: &AlterPlan, names: TableNames) -> Result<Plan> {
+        let ghost = names.ghost.clone();
+        for (name, drop_flag, flag) in [
+            (&names.ghost, cfg.initially_drop_ghost_table, "--initially-drop-ghost-table"),
+            (&names.changelog, cfg.initially_drop_ghost_table, "--initially-drop-ghost-table"),
+            (&names.old, cfg.initially_drop_old_table, "--initially-drop-old-table"),
+        ] {
+            if self.table_exists(name)? {
+                if drop_flag {
+                    info!("dropping {} ({flag})", sql::table(&self.database, name));
+                    self.drop_table(name)?;
+                } else {
+                    return Err(Error::refused(format!(
+                        "table {} already exists on {}",
+                        sql::table(&self.database, name),
+                        self.endpoint
+                    ))
+                    .hint(format!(
+                        "it is probably left from an earlier run: drop it, or run again with {flag} (check first that no other migration of this table is running)"
+                    )));
+                }
+            }
+        }
+        let create = format!(
+            "CREATE TABLE {} LIKE {}",
+            sql::table(&self.database, &ghost),
+            sql::table(&orig.database, &orig.name)
+        );
+        self.exec_ddl("creating the ghost table", &create)?;
+        match self.alter_and_plan(cfg, orig, alter, names) {
+            Ok(plan) => Ok(plan),
+            Err(e) => {
+                if let Err(d) = self.drop_table(&ghost) {
+                    warn!("could not drop the ghost table {} again: {d}", sql::ident(&ghost));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn alter_and_plan(&mut self, cfg: &Config, orig: &Table, alter: &AlterPlan, names: TableNames) -> Result<Plan> {
+        let stmt = format!("ALTER TABLE {} {}", sql::table(&self.database, &names.ghost), alter.statement);
+        debug!("altering the ghost table: {stmt}");
+        if let Err(e) = self.conn.query_drop(&stmt) {
+            let e: Error = e.into();
+            return Err(Error::refused(format!("the ALTER failed on the ghost table: {}", e.message))
+                .context(format!("running {stmt}"))
+                .hint("fix the --alter; nothing was changed on the original table"));
+        }
+        let db = self.database.clone();
+        let ghost = Table::read(&mut self.conn, &db, &names.ghost)?;
+        Plan::new(orig.clone(), ghost, names, alter, cfg.approve_renamed_columns, cfg.skip_renamed_columns)
+    }
+
+    /// The changelog table: heartbeats (id 1) and state transitions (id 2), read back from the
+    /// binlog by the streamer.
+    pub fn create_changelog(&mut self, plan: &Plan) -> Result<()> {
+        let stmt = format!(
+            "CREATE TABLE {} (\
+             id BIGINT UNSIGNED NOT NULL, \
+             last_update TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), \
+             hint VARCHAR(64) CHARACTER SET ascii NOT NULL, \
+             value VARCHAR(4096) CHARACTER SET ascii NOT NULL, \
+             PRIMARY KEY (id), UNIQUE KEY hint_uidx (hint)\
+             ) ENGINE=InnoDB COMMENT={}",
+            sql::table(&self.database, &plan.changelog_name),
+            sql::literal(CHANGELOG_COMMENT)
+        );
+        self.exec_ddl("creating the changelog table", &stmt)
+    }
+
+    /// Writes a state value; the streamer sends it on as a marker when it reads it back.
+    pub fn write_state(&mut self, plan: &Plan, value: &str) -> Result<()> {
+        write_changelog(&mut self.conn, &self.database, &plan.changelog_name, 2, "state", value)
+    }
+}
+
+fn write_changelog(conn: &mut Conn, db: &str, changelog: &str, id: u64, hint: &str, value: &str) -> Result<()> {
+    conn.exec_drop(
+        format!("REPLACE INTO {} (id, hint, value) VALUES (?, ?, ?)", sql::table(db, changelog)),
+        (id, hint, value),
+    )
+    .with_context(|| format!("writing the changelog ({hint})"))
+}
+
+/// Writes a heartbeat (the current time in nanoseconds) every `interval` until `stop`.
+/// Failures are logged and retried: the lag simply grows, and the throttler sees it.
+pub fn run_heartbeat(endpoint: Endpoint, db: String, changelog: String, interval: Duration, stop: Arc<AtomicBool>) {
+    let mut conn: Option<Conn> = None;
+    while !stop.load(Ordering::Relaxed) {
+        if conn.is_none() {
+            conn = endpoint.connect("heartbeat").map_err(|e| warn!("heartbeat: {e}")).ok();
+        }
+        if let Some(c) = conn.as_mut() {
+            if let Err(e) = write_changelog(c, &db, &changelog, 1, "heartbeat", &unix_nanos().to_string()) {
+                warn!("heartbeat: {e}");
+                conn = None;
+            }
+        }
+        std::thread::sleep(interval);
+    }
+}

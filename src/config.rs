@@ -1,0 +1,224 @@
+//! [`Config`]: what the operator asked for, checked and immutable once the run starts, and
+//! [`Tunables`]: the few settings the operator may change while it runs (through the
+//! interactive commands), shared as atomics.
+//!
+//! `main` builds a `Config` from the command line ([`crate::cli::Args`]) and the option file;
+//! every component reads it. Nothing else is global.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::cli::{self, Args, HostPort};
+use crate::db::{Endpoint, Secret, Tls};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topology {
+    /// Read the binlog on `--host` (a replica, or the primary with `--allow-on-master`), write
+    /// on the primary.
+    Default,
+    /// Everything on the replica; tables swapped and swapped back, replication left stopped.
+    TestOnReplica,
+    /// Everything, cut-over included, on the replica.
+    MigrateOnReplica,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutOver {
+    Atomic,
+    TwoStep,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub endpoint: Endpoint,
+    pub assume_master_host: Option<HostPort>,
+    pub master_user: Option<String>,
+    pub master_password: Option<Secret>,
+    pub database: String,
+    pub table: String,
+    pub alter: String,
+    pub execute: bool,
+    pub topology: Topology,
+    pub allow_on_master: bool,
+    pub allow_master_master: bool,
+    pub assume_rbr: bool,
+    pub exact_rowcount: bool,
+    pub default_retries: u32,
+    pub cut_over: CutOver,
+    pub cut_over_lock_timeout: Duration,
+    pub cut_over_exponential_backoff: bool,
+    pub exponential_backoff_max_interval: Duration,
+    pub panic_flag_file: Option<PathBuf>,
+    pub initially_drop_ghost_table: bool,
+    pub initially_drop_old_table: bool,
+    pub ok_to_drop_table: bool,
+    pub timestamp_old_table: bool,
+    pub approve_renamed_columns: bool,
+    pub skip_renamed_columns: bool,
+    pub replica_server_id: u32,
+    pub heartbeat_interval: Duration,
+    pub throttle_flag_file: Option<PathBuf>,
+    pub throttle_additional_flag_file: Option<PathBuf>,
+    pub tunables: Arc<Tunables>,
+}
+
+/// Settings changeable while running. Written only by the interactive server; read by the
+/// copy, the apply and the throttler at each use.
+#[derive(Debug)]
+pub struct Tunables {
+    pub chunk_size: AtomicU64,
+    pub dml_batch_size: AtomicU64,
+    /// f64 bits.
+    nice_ratio: AtomicU64,
+    /// The operator's `throttle` command.
+    pub user_throttle: AtomicBool,
+    pub postpone_cut_over_flag_file: Mutex<Option<PathBuf>>,
+}
+
+impl Tunables {
+    pub fn chunk_size(&self) -> u64 {
+        self.chunk_size.load(Ordering::Relaxed)
+    }
+    pub fn dml_batch_size(&self) -> usize {
+        self.dml_batch_size.load(Ordering::Relaxed) as usize
+    }
+    pub fn nice_ratio(&self) -> f64 {
+        f64::from_bits(self.nice_ratio.load(Ordering::Relaxed))
+    }
+}
+
+/// Flags that are accepted (gh-ost has them) but whose behaviour ghost-rs does not have yet:
+/// giving one is an error, never silently ignored.
+fn refuse_unimplemented(args: &Args) -> Result<()> {
+    let mut given: Vec<&str> = Vec::new();
+    let mut flag = |on: bool, name: &'static str| {
+        if on {
+            given.push(name)
+        }
+    };
+    flag(args.switch_to_rbr, "--switch-to-rbr");
+    flag(args.discard_foreign_keys, "--discard-foreign-keys");
+    flag(args.skip_foreign_key_checks, "--skip-foreign-key-checks");
+    flag(args.allow_nullable_unique_key, "--allow-nullable-unique-key");
+    flag(args.test_on_replica, "--test-on-replica");
+    flag(args.migrate_on_replica, "--migrate-on-replica");
+    flag(args.throttle_query.is_some(), "--throttle-query");
+    flag(args.throttle_http.is_some(), "--throttle-http");
+    flag(!args.throttle_control_replicas.is_empty(), "--throttle-control-replicas");
+    flag(!args.max_load.is_empty(), "--max-load");
+    flag(!args.critical_load.is_empty(), "--critical-load");
+    flag(args.replication_lag_query.is_some(), "--replication-lag-query");
+    flag(args.checkpoint, "--checkpoint");
+    flag(args.revert, "--revert");
+    flag(args.include_triggers, "--include-triggers");
+    flag(args.force_table_names.is_some(), "--force-table-names");
+    flag(args.statsd_addr.is_some(), "--statsd-addr");
+    flag(args.gtid, "--gtid");
+    flag(args.allow_lossy, "--allow-lossy");
+    flag(args.skip_strict_mode, "--skip-strict-mode");
+    flag(args.aliyun_rds, "--aliyun-rds");
+    flag(args.gcp, "--gcp");
+    flag(args.azure, "--azure");
+    flag(args.old_table.is_some(), "--old-table");
+    flag(args.trigger_suffix.is_some(), "--trigger-suffix");
+    flag(args.remove_trigger_suffix_if_exists, "--remove-trigger-suffix-if-exists");
+    flag(args.storage_engine != cli::StorageEngine::Innodb, "--storage-engine=rocksdb");
+    flag(args.hooks_path.is_some(), "--hooks-path");
+    flag(args.serve_tcp_port.is_some_and(|p| p != 0), "--serve-tcp-port");
+    flag(args.serve_socket_file.is_some(), "--serve-socket-file");
+    flag(args.copy_threads.is_some_and(|n| n != 1), "--copy-threads");
+    flag(args.chunk_time != 500, "--chunk-time");
+    flag(args.metrics_addr.is_some(), "--metrics-addr");
+    flag(args.resume, "--resume");
+    flag(args.tungsten, "--tungsten");
+    flag(args.ask_pass, "--ask-pass");
+    flag(args.attempt_instant_ddl, "--attempt-instant-ddl");
+    if given.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::usage(format!("{} not implemented yet in this version of ghost-rs", given.join(", ")))
+            .hint("remove the flag(s); see doc/flags.md for what this version supports"))
+    }
+}
+
+impl Config {
+    /// Checks the flags that clap cannot check alone and builds the configuration. `password`
+    /// is the resolved password (flag, environment or option file).
+    pub fn from_args(args: &Args, user: String, password: Secret) -> Result<Config> {
+        refuse_unimplemented(args)?;
+        let required = |v: &Option<String>, flag: &str| -> Result<String> {
+            match v {
+                Some(s) if !s.trim().is_empty() => Ok(s.clone()),
+                _ => Err(Error::usage(format!("{flag} is required")).hint(format!("give {flag}; see ghost-rs --help"))),
+            }
+        };
+        let database = required(&args.database, "--database")?;
+        let table = required(&args.table, "--table")?;
+        let alter = required(&args.alter, "--alter")?;
+        let topology = if args.test_on_replica {
+            Topology::TestOnReplica
+        } else if args.migrate_on_replica {
+            Topology::MigrateOnReplica
+        } else {
+            Topology::Default
+        };
+        let tls = if args.ssl || args.ssl_ca.is_some() || args.ssl_cert.is_some() || args.ssl_key.is_some() {
+            if args.ssl_cert.is_some() != args.ssl_key.is_some() {
+                return Err(Error::usage("--ssl-cert and --ssl-key must be given together"));
+            }
+            Some(Tls {
+                ca: args.ssl_ca.as_ref().map(|p| p.display().to_string()),
+                cert: args.ssl_cert.as_ref().map(|p| p.display().to_string()),
+                key: args.ssl_key.as_ref().map(|p| p.display().to_string()),
+                allow_insecure: args.ssl_allow_insecure,
+            })
+        } else {
+            None
+        };
+        let tunables = Tunables {
+            chunk_size: AtomicU64::new(args.chunk_size as u64),
+            dml_batch_size: AtomicU64::new(args.dml_batch_size as u64),
+            nice_ratio: AtomicU64::new(args.nice_ratio.to_bits()),
+            user_throttle: AtomicBool::new(false),
+            postpone_cut_over_flag_file: Mutex::new(args.postpone_cut_over_flag_file.clone()),
+        };
+        Ok(Config {
+            endpoint: Endpoint { host: args.host.clone(), port: args.port, user, password, tls },
+            assume_master_host: args.assume_master_host.clone(),
+            master_user: args.master_user.clone(),
+            master_password: args.master_password.clone(),
+            database,
+            table,
+            alter,
+            execute: args.execute,
+            topology,
+            allow_on_master: args.allow_on_master,
+            allow_master_master: args.allow_master_master,
+            assume_rbr: args.assume_rbr,
+            exact_rowcount: args.exact_rowcount,
+            default_retries: args.default_retries,
+            cut_over: match args.cut_over {
+                cli::CutOver::Atomic => CutOver::Atomic,
+                cli::CutOver::TwoStep => CutOver::TwoStep,
+            },
+            cut_over_lock_timeout: Duration::from_secs(args.cut_over_lock_timeout_seconds as u64),
+            cut_over_exponential_backoff: args.cut_over_exponential_backoff,
+            exponential_backoff_max_interval: Duration::from_secs(args.exponential_backoff_max_interval as u64),
+            panic_flag_file: args.panic_flag_file.clone(),
+            initially_drop_ghost_table: args.initially_drop_ghost_table,
+            initially_drop_old_table: args.initially_drop_old_table,
+            ok_to_drop_table: args.ok_to_drop_table,
+            timestamp_old_table: args.timestamp_old_table,
+            approve_renamed_columns: args.approve_renamed_columns,
+            skip_renamed_columns: args.skip_renamed_columns,
+            replica_server_id: args.replica_server_id,
+            heartbeat_interval: Duration::from_millis(args.heartbeat_interval_millis),
+            throttle_flag_file: args.throttle_flag_file.clone(),
+            throttle_additional_flag_file: args.throttle_additional_flag_file.clone(),
+            tunables: Arc::new(tunables),
+        })
+    }
+}

@@ -1,0 +1,443 @@
+//! The Inspector: every read-only check before anything is created.
+//!
+//! It connects to the inspected server (`--host`: a replica by default, the primary with
+//! `--allow-on-master`), finds the primary (from the replication status, or
+//! `--assume-master-host`), and refuses, with one clear reason each, what ghost-rs cannot
+//! migrate safely: a missing table, a binlog that is not row-based with full images, no unique
+//! NOT NULL key, foreign keys in either direction, triggers, missing grants, an unsupported
+//! server. It reads the table's structure (the [`Table`] every later component relies on) and
+//! estimates the row count. It never writes.
+//!
+//! Talks to: the inspected server (read-only), and the primary (to read its variables).
+
+use log::{info, warn};
+use mysql::prelude::Queryable;
+use mysql::{Conn, Row};
+
+use crate::config::{Config, Topology};
+use crate::db::{self, Endpoint, Flavor, ServerInfo};
+use crate::error::{Context, Error, Result};
+use crate::schema::Table;
+use crate::sql;
+
+/// What the Inspector found; read by every later phase.
+pub struct Inspection {
+    /// The server the binlog is read from (and the table is inspected on).
+    pub inspected: Endpoint,
+    pub inspected_info: ServerInfo,
+    /// The server the ghost table is written on and the cut-over runs on.
+    pub applier: Endpoint,
+    pub applier_info: ServerInfo,
+    /// The inspected server replicates from the applier.
+    pub inspected_is_replica: bool,
+    pub table: Table,
+    pub row_estimate: u64,
+}
+
+/// Runs every check. `conn` is a fresh connection to the inspected server.
+pub fn inspect(cfg: &Config) -> Result<Inspection> {
+    let endpoint = cfg.endpoint.clone();
+    let mut conn = endpoint.connect("inspector")?;
+    let info = ServerInfo::read(&mut conn).context("reading the inspected server's variables")?;
+    info!("inspected server {} is {} {} (server_id {})", endpoint, info.flavor, info.version_string, info.server_id);
+    check_version(&info, &endpoint)?;
+
+    let own_status = replica_status(&mut conn, &info)?;
+    let inspected_is_replica = own_status.is_some();
+
+    let (applier, applier_info) = match (&cfg.topology, &own_status) {
+        (Topology::TestOnReplica | Topology::MigrateOnReplica, None) => {
+            return Err(Error::refused(format!("{endpoint} is not a replica (SHOW REPLICA STATUS is empty)"))
+                .hint("--test-on-replica and --migrate-on-replica need --host to be a replica"));
+        }
+        (Topology::TestOnReplica | Topology::MigrateOnReplica, Some(_)) => (endpoint.clone(), info.clone()),
+        (Topology::Default, None) => {
+            if !cfg.allow_on_master {
+                return Err(Error::refused(format!(
+                    "{endpoint} is not a replica: this migration would read the binlog and run on the primary"
+                ))
+                .hint("run ghost-rs against a replica of the primary (the default, gentler on the primary), or add --allow-on-master to run it on this server"));
+            }
+            (endpoint.clone(), info.clone())
+        }
+        (Topology::Default, Some(rs)) => {
+            let (host, port) = match &cfg.assume_master_host {
+                Some(hp) => (hp.host.clone(), hp.port),
+                None => (rs.master_host.clone(), rs.master_port),
+            };
+            if !rs.io_running || !rs.sql_running {
+                return Err(Error::refused(format!(
+                    "replication on {endpoint} is not running (IO thread: {}, SQL thread: {})",
+                    yes_no(rs.io_running),
+                    yes_no(rs.sql_running)
+                ))
+                .hint(
+                    "start replication (START REPLICA) before migrating, or run on the primary with --allow-on-master",
+                ));
+            }
+            let mut primary = endpoint.with_host(&host, port);
+            if let Some(u) = &cfg.master_user {
+                primary.user = u.clone();
+            }
+            if let Some(p) = &cfg.master_password {
+                primary.password = p.clone();
+            }
+            let mut pconn = primary
+                .connect("inspector, primary")
+                .context("connecting to the primary found in the replication status")?;
+            let pinfo = ServerInfo::read(&mut pconn)?;
+            check_version(&pinfo, &primary)?;
+            if pinfo.server_id == info.server_id {
+                return Err(Error::refused(format!(
+                    "the primary {primary} has the same server_id ({}) as {endpoint}",
+                    info.server_id
+                ))
+                .hint("use --assume-master-host host:port to name the primary"));
+            }
+            if replica_status(&mut pconn, &pinfo)?.is_some() && !cfg.allow_master_master {
+                return Err(Error::refused(format!(
+                    "the primary {primary} of {endpoint} is itself a replica: ghost-rs cannot follow this replication chain"
+                ))
+                .hint("run ghost-rs against a direct replica of the primary that takes the writes, name the primary with --assume-master-host, or (for master-master) add --allow-master-master"));
+            }
+            info!("primary is {} ({} {})", primary, pinfo.flavor, pinfo.version_string);
+            (primary, pinfo)
+        }
+    };
+
+    check_binlog(cfg, &info, &endpoint, inspected_is_replica)?;
+    check_grants(&mut conn, &cfg.database, &endpoint)?;
+
+    if !database_exists(&mut conn, &cfg.database)? {
+        return Err(Error::refused(format!("database {} does not exist on {endpoint}", sql::ident(&cfg.database)))
+            .hint("check --database (names are case-sensitive on Linux)"));
+    }
+    let table =
+        Table::read(&mut conn, &cfg.database, &cfg.table).with_context(|| format!("inspecting on {endpoint}"))?;
+    check_table(&mut conn, &table, &endpoint)?;
+
+    let row_estimate = if cfg.exact_rowcount {
+        info!("counting rows of {} (--exact-rowcount)", sql::table(&table.database, &table.name));
+        let n: Option<u64> = conn
+            .query_first(format!("SELECT COUNT(*) FROM {}", sql::table(&table.database, &table.name)))
+            .context("counting rows (--exact-rowcount)")?;
+        n.unwrap_or(0)
+    } else {
+        table.estimated_rows
+    };
+    check_retention(&info, row_estimate);
+
+    Ok(Inspection {
+        inspected: endpoint,
+        inspected_info: info,
+        applier,
+        applier_info,
+        inspected_is_replica,
+        table,
+        row_estimate,
+    })
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "running"
+    } else {
+        "stopped"
+    }
+}
+
+fn check_version(info: &ServerInfo, endpoint: &Endpoint) -> Result<()> {
+    let ok = match info.flavor {
+        Flavor::MariaDb => info.version >= (10, 6, 0),
+        Flavor::MySql => info.version >= (8, 0, 0),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::refused(format!("{} {} on {endpoint} is not supported", info.flavor, info.version_string))
+            .hint("ghost-rs supports MariaDB 10.6 and later and MySQL 8.0 and later"))
+    }
+}
+
+/// The part of `SHOW REPLICA STATUS` ghost-rs uses.
+pub struct ReplicaStatus {
+    pub master_host: String,
+    pub master_port: u16,
+    pub io_running: bool,
+    pub sql_running: bool,
+}
+
+pub fn replica_status(conn: &mut Conn, info: &ServerInfo) -> Result<Option<ReplicaStatus>> {
+    let rows: Vec<Row> = conn.query(info.replica_status_sql()).context("reading the replication status")?;
+    let Some(row) = rows.into_iter().next() else { return Ok(None) };
+    let host = db::row_text(&row, &["Source_Host", "Master_Host"]).unwrap_or_default();
+    if host.is_empty() {
+        return Ok(None);
+    }
+    let port = db::row_text(&row, &["Source_Port", "Master_Port"]).and_then(|p| p.parse().ok()).unwrap_or(3306);
+    let yes = |names: &[&str]| db::row_text(&row, names).map(|v| v.eq_ignore_ascii_case("Yes")).unwrap_or(false);
+    Ok(Some(ReplicaStatus {
+        master_host: host,
+        master_port: port,
+        io_running: yes(&["Replica_IO_Running", "Slave_IO_Running"]),
+        sql_running: yes(&["Replica_SQL_Running", "Slave_SQL_Running"]),
+    }))
+}
+
+fn check_binlog(cfg: &Config, info: &ServerInfo, endpoint: &Endpoint, is_replica: bool) -> Result<()> {
+    if !info.log_bin {
+        return Err(Error::refused(format!("binary logging is off on {endpoint}"))
+            .hint("ghost-rs reads the table's changes from the binlog: start the server with log_bin"));
+    }
+    if info.binlog_format != "ROW" && !cfg.assume_rbr {
+        return Err(Error::refused(format!("binlog_format is {} on {endpoint}, not ROW", info.binlog_format)).hint(
+            "set binlog_format=ROW (SET GLOBAL binlog_format='ROW', then restart replication so its threads pick it up), or pass --assume-rbr if every writer already uses ROW",
+        ));
+    }
+    if info.binlog_row_image != "FULL" {
+        return Err(Error::refused(format!("binlog_row_image is {} on {endpoint}, not FULL", info.binlog_row_image))
+            .hint("set binlog_row_image=FULL: ghost-rs applies changes from complete row images"));
+    }
+    if is_replica && !info.log_replica_updates {
+        return Err(Error::refused(format!(
+            "{endpoint} is a replica without log_slave_updates: the primary's changes are not in its binlog"
+        ))
+        .hint("enable log_slave_updates (log_replica_updates) on the replica, or run against the primary with --allow-on-master"));
+    }
+    if info.binlog_checksum != "NONE" && info.binlog_checksum != "CRC32" {
+        return Err(Error::refused(format!("binlog_checksum {} on {endpoint} is not supported", info.binlog_checksum))
+            .hint("use binlog_checksum=CRC32 or NONE"));
+    }
+    Ok(())
+}
+
+fn database_exists(conn: &mut Conn, database: &str) -> Result<bool> {
+    let n: Option<u64> = conn
+        .exec_first("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", (database,))
+        .context("checking that the database exists")?;
+    Ok(n.unwrap_or(0) > 0)
+}
+
+fn check_table(conn: &mut Conn, table: &Table, endpoint: &Endpoint) -> Result<()> {
+    let name = sql::table(&table.database, &table.name);
+    if !table.engine.eq_ignore_ascii_case("InnoDB") {
+        return Err(Error::refused(format!("{name} uses the {} engine", table.engine))
+            .hint("ghost-rs needs a transactional engine (InnoDB): its copy relies on row locks"));
+    }
+    if table.usable_unique_keys().next().is_none() {
+        return Err(Error::refused(format!("{name} has no PRIMARY KEY and no UNIQUE key on NOT NULL columns"))
+            .hint("ghost-rs needs a key that identifies every row: add a PRIMARY KEY (or a UNIQUE key on NOT NULL columns) first"));
+    }
+    type Fk = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+    let fks: Vec<Fk> = conn
+        .exec(
+            "SELECT CONSTRAINT_NAME, CONSTRAINT_SCHEMA, TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS \
+             WHERE (CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?) OR (UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?)",
+            (&table.database, &table.name, &table.database, &table.name),
+        )
+        .context("looking for foreign keys")?;
+    if let Some((cname, _schema, child, parent)) = fks.first() {
+        let (cname, child, parent) = (lossy(cname), lossy(child), lossy(parent));
+        let direction = if child == table.name {
+            format!("references {}", sql::ident(&parent))
+        } else {
+            format!("is referenced by {}", sql::ident(&child))
+        };
+        return Err(Error::refused(format!(
+            "{name} {direction} through the foreign key {} ({} foreign key(s) in all)",
+            sql::ident(&cname),
+            fks.len()
+        ))
+        .hint("ghost-rs cannot migrate tables with foreign keys in either direction (the renamed table would break them): drop the foreign keys first"));
+    }
+    let triggers: Vec<Vec<u8>> = conn
+        .exec(
+            "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?",
+            (&table.database, &table.name),
+        )
+        .context("looking for triggers")?;
+    if !triggers.is_empty() {
+        let names: Vec<String> = triggers.iter().map(|t| sql::ident(&lossy(t))).collect();
+        return Err(Error::refused(format!("{name} has trigger(s) {} on {endpoint}", names.join(", ")))
+            .hint("ghost-rs does not migrate tables with triggers (they would not fire on the ghost table): drop them first and recreate them after the migration"));
+    }
+    Ok(())
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn check_grants(conn: &mut Conn, database: &str, endpoint: &Endpoint) -> Result<()> {
+    let rows: Vec<Vec<u8>> = conn.query("SHOW GRANTS FOR CURRENT_USER()").context("reading the user's grants")?;
+    let lines: Vec<String> = rows.iter().map(|r| lossy(r)).collect();
+    match missing_privileges(&lines, database) {
+        Grants::Sufficient => Ok(()),
+        Grants::ThroughRoles => {
+            warn!("the user's privileges come partly through roles; ghost-rs could not verify them, continuing");
+            Ok(())
+        }
+        Grants::Missing(missing) => Err(Error::refused(format!("the user on {endpoint} lacks {}", missing.join(", ")))
+            .hint(format!(
+                "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO <user>; GRANT ALL ON {}.* TO <user>",
+                sql::ident(database)
+            ))),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Grants {
+    Sufficient,
+    Missing(Vec<String>),
+    /// Roles are granted; their privileges are not in these lines.
+    ThroughRoles,
+}
+
+/// The table-level privileges ghost-rs uses on the database (MySQL 8 lists them one by one
+/// where MariaDB says ALL PRIVILEGES).
+const DB_PRIVILEGES: &[&str] = &["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "LOCK TABLES"];
+
+/// Decides from `SHOW GRANTS` lines whether the user has what ghost-rs needs: replication
+/// privileges globally (`REPLICATION SLAVE`, and `REPLICATION CLIENT` or MariaDB's
+/// `BINLOG MONITOR`) and the table privileges on the database (there or globally).
+pub fn missing_privileges(lines: &[String], database: &str) -> Grants {
+    let mut global: Vec<String> = Vec::new();
+    let mut on_db: Vec<String> = Vec::new();
+    let mut roles = false;
+    for line in lines {
+        let upper = line.to_ascii_uppercase();
+        let Some(rest) = upper.strip_prefix("GRANT ") else { continue };
+        let Some(on) = rest.find(" ON ") else {
+            // `GRANT role TO user`
+            roles = true;
+            continue;
+        };
+        let privs = rest[..on].split(',').map(|p| p.trim().to_string());
+        let original_rest = &line["GRANT ".len()..];
+        let target = original_rest[on + 4..].trim_start();
+        let target = target.split(" TO ").next().unwrap_or("").trim();
+        if target == "*.*" {
+            global.extend(privs);
+        } else if let Some(db_pat) = target.strip_suffix(".*") {
+            if db_pattern_matches(db_pat, database) {
+                on_db.extend(privs);
+            }
+        }
+    }
+    let all = |set: &[String]| set.iter().any(|g| g == "ALL PRIVILEGES" || g == "ALL");
+    let has = |set: &[String], p: &str| all(set) || set.iter().any(|g| g == p);
+    let mut missing = Vec::new();
+    if !has(&global, "REPLICATION SLAVE") {
+        missing.push("REPLICATION SLAVE on *.*".to_string());
+    }
+    if !has(&global, "REPLICATION CLIENT") && !has(&global, "BINLOG MONITOR") && !has(&global, "SUPER") {
+        missing.push("REPLICATION CLIENT on *.*".to_string());
+    }
+    let db_missing: Vec<&str> = DB_PRIVILEGES.iter().copied().filter(|p| !has(&global, p) && !has(&on_db, p)).collect();
+    if !db_missing.is_empty() {
+        missing.push(format!("{} on {}.*", db_missing.join(", "), sql::ident(database)));
+    }
+    match (missing.is_empty(), roles) {
+        (true, _) => Grants::Sufficient,
+        (false, true) => Grants::ThroughRoles,
+        (false, false) => Grants::Missing(missing),
+    }
+}
+
+/// `` `my\_db` `` or `` `app%` `` from a GRANT line against a database name.
+fn db_pattern_matches(quoted: &str, database: &str) -> bool {
+    let pat = quoted.trim();
+    let pat = if pat.len() >= 2 && pat.starts_with('`') && pat.ends_with('`') {
+        pat[1..pat.len() - 1].replace("``", "`")
+    } else {
+        pat.to_string()
+    };
+    let mut re = String::from("(?i)^");
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    re.push_str(&regex::escape(&n.to_string()));
+                }
+            }
+            '%' => re.push_str(".*"),
+            '_' => re.push('.'),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    regex::Regex::new(&re).map(|r| r.is_match(database)).unwrap_or(false)
+}
+
+/// Warns when the binlog may be purged before a run of this size ends. The estimate is
+/// deliberately pessimistic (2,000 rows/s with 3x margin): the binlog that the streamer still
+/// needs must outlive the run.
+fn check_retention(info: &ServerInfo, rows: u64) {
+    let estimate = rows / 2_000 * 3 + 3600;
+    if info.binlog_expire_seconds == 0 {
+        info!("binlog retention: unlimited (binlogs are never purged automatically)");
+    } else if info.binlog_expire_seconds < estimate {
+        warn!(
+            "binlog retention is {} s but this run could take up to {} s: binlogs the migration still needs may be purged; raise binlog_expire_logs_seconds for the duration of the run",
+            info.binlog_expire_seconds, estimate
+        );
+    } else {
+        info!("binlog retention: {} s (run estimate at most {} s)", info.binlog_expire_seconds, estimate);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn grants_all_on_everything() {
+        assert_eq!(
+            missing_privileges(&lines(&["GRANT ALL PRIVILEGES ON *.* TO `ghost`@`%` WITH GRANT OPTION"]), "d"),
+            Grants::Sufficient
+        );
+    }
+
+    #[test]
+    fn grants_split_between_global_and_db() {
+        let g = lines(&[
+            "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `u`@`%`",
+            "GRANT ALL PRIVILEGES ON `app\\_db`.* TO `u`@`%`",
+        ]);
+        assert_eq!(missing_privileges(&g, "app_db"), Grants::Sufficient);
+        assert!(matches!(missing_privileges(&g, "appxdb"), Grants::Missing(m) if m.len() == 1));
+        let mariadb =
+            lines(&["GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO `u`@`%`", "GRANT ALL ON `app%`.* TO `u`@`%`"]);
+        assert_eq!(missing_privileges(&mariadb, "app1"), Grants::Sufficient);
+        let mysql8 = lines(&[
+            "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, RELOAD, PROCESS, ALTER, LOCK TABLES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `u`@`%`",
+            "GRANT BACKUP_ADMIN,BINLOG_ADMIN ON *.* TO `u`@`%`",
+        ]);
+        assert_eq!(missing_privileges(&mysql8, "d"), Grants::Sufficient);
+    }
+
+    #[test]
+    fn grants_missing_are_named() {
+        let g = lines(&["GRANT SELECT, INSERT ON `d`.* TO `u`@`%`"]);
+        match missing_privileges(&g, "d") {
+            Grants::Missing(m) => {
+                assert_eq!(
+                    m,
+                    vec![
+                        "REPLICATION SLAVE on *.*",
+                        "REPLICATION CLIENT on *.*",
+                        "UPDATE, DELETE, CREATE, DROP, ALTER, LOCK TABLES on `d`.*"
+                    ]
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let with_role = lines(&["GRANT USAGE ON *.* TO `u`@`%`", "GRANT `dba`@`%` TO `u`@`%`"]);
+        assert_eq!(missing_privileges(&with_role, "d"), Grants::ThroughRoles);
+    }
+}

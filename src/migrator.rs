@@ -1,0 +1,595 @@
+//! The Migrator: owns the phases, every thread, and every decision.
+//!
+//! ```text
+//! validate  -> parse the ALTER, inspect (read-only)
+//! prepare   -> ghost table created and altered, shared columns and key computed
+//!              (a dry run prints the plan here, drops the ghost and stops)
+//! stream    -> changelog created, binlog position recorded, streamer + apply loop started,
+//!              a first marker read back through the binlog (proves the stream works)
+//! copy      -> the row copy, while changes are applied (the apply has priority)
+//! postpone  -> while the postpone flag file exists
+//! cut-over  -> atomic (or two-step), retried with back-off up to --default-retries
+//! clean up  -> threads stopped, changelog dropped, old table kept (or dropped)
+//! ```
+//!
+//! Threads (each owns its connection): streamer -> apply loop (bounded channel), copy,
+//! heartbeat, throttler. They report errors on one channel; the migrator is the only place
+//! that decides to stop. Before the RENAME nothing has touched the original table: any failure
+//! stops the threads and says what is left behind.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
+use log::{info, warn};
+
+use crate::alter::{parse_alter, AlterPlan};
+use crate::applier::apply::ApplyLoop;
+use crate::applier::copy::Copier;
+use crate::applier::{run_heartbeat, Applier};
+use crate::config::{Config, CutOver as CutOverKind};
+use crate::cutover::CutOver;
+use crate::db::{self, Flavor};
+use crate::error::{Context, Error, Result};
+use crate::inspector::{self, Inspection};
+use crate::messages::Applied;
+use crate::plan::{Plan, TableNames};
+use crate::progress::{fmt_duration, Phase, Progress};
+use crate::sql;
+use crate::streamer::{Streamer, StreamerHandle, StreamerSpec};
+use crate::throttler::Throttler;
+
+/// Runs the whole migration (or the dry run). `interrupted` is set by the signal handler.
+pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
+    let progress = Arc::new(Progress::default());
+    let alter = parse_alter(&cfg.alter, &cfg.table)
+        .map_err(|e| Error::refused(format!("the --alter cannot be used: {}", e.message)).hint(e.hint.clone()))?;
+    for w in alter.warnings() {
+        warn!("{w}");
+    }
+    let inspection = inspector::inspect(&cfg)?;
+    progress.rows_estimate.store(inspection.row_estimate, Ordering::Relaxed);
+    check_interrupted(&interrupted)?;
+
+    progress.set_phase(Phase::Preparing);
+    let mut applier = Applier::connect(&inspection.applier, &inspection.applier_info, &cfg.database)?;
+    let timestamp = cfg.timestamp_old_table.then(timestamp_now);
+    let names = TableNames::new(&cfg.table, timestamp.as_deref())?;
+    let plan = applier.prepare_ghost(&cfg, &inspection.table, &alter, names)?;
+    print_plan(&cfg, &inspection, &plan, &alter);
+
+    if !cfg.execute {
+        applier.drop_table(&plan.ghost_name).context("removing the dry run's ghost table")?;
+        println!(
+            "Dry run complete: the ALTER is valid on the ghost table, which was dropped again; {} is unchanged. Add --execute to migrate.",
+            sql::table(&cfg.database, &cfg.table)
+        );
+        return Ok(());
+    }
+
+    let mut m = Migration::new(cfg, inspection, applier, Arc::new(plan), progress, interrupted);
+    let result = m.execute();
+    m.shutdown();
+    match result {
+        Ok(()) => {
+            m.cleanup_after_success();
+            Ok(())
+        }
+        Err(e) => {
+            m.progress.set_phase(Phase::Failed);
+            Err(e.hint(m.leftovers_hint()))
+        }
+    }
+}
+
+fn check_interrupted(flag: &AtomicBool) -> Result<()> {
+    if flag.load(Ordering::SeqCst) {
+        Err(Error::aborted("interrupted (SIGINT/SIGTERM)"))
+    } else {
+        Ok(())
+    }
+}
+
+/// `YYYYMMDDhhmmss` in UTC, for `--timestamp-old-table`.
+fn timestamp_now() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    match crate::streamer::decode::timestamp_value(secs, 0) {
+        mysql::Value::Date(y, mo, d, h, mi, s, _) => format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}"),
+        _ => secs.to_string(),
+    }
+}
+
+fn print_plan(cfg: &Config, insp: &Inspection, plan: &Plan, alter: &AlterPlan) {
+    let t = |n: &str| sql::table(&cfg.database, n);
+    let cols = |v: Vec<&str>| {
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            v.iter().map(|c| sql::ident(c)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let key_cols: Vec<&str> = plan.key_columns().map(|c| c.orig.name.as_str()).collect();
+    let mut out = String::new();
+    out.push_str(&format!("Migration plan for {}\n", t(&cfg.table)));
+    out.push_str(&format!(
+        "  inspected on:     {} ({} {}){}\n",
+        insp.inspected,
+        insp.inspected_info.flavor,
+        insp.inspected_info.version_string,
+        if insp.inspected_is_replica { ", a replica: the binlog is read there" } else { "" }
+    ));
+    out.push_str(&format!("  writes on:        {}\n", insp.applier));
+    out.push_str(&format!(
+        "  ghost table:      {} = CREATE TABLE ... LIKE {}; ALTER TABLE ... {}\n",
+        t(&plan.ghost_name),
+        t(&cfg.table),
+        alter.statement
+    ));
+    out.push_str(&format!("  changelog table:  {}\n", t(&plan.changelog_name)));
+    out.push_str(&format!("  old table:        {} (the original, after the cut-over)\n", t(&plan.old_name)));
+    out.push_str(&format!(
+        "  shared key:       {} ({}), {} on the ghost\n",
+        sql::ident(&plan.key_name),
+        cols(key_cols),
+        sql::ident(&plan.ghost_key_name)
+    ));
+    out.push_str(&format!(
+        "  columns copied:   {} ({})\n",
+        cols(plan.columns.iter().map(|c| c.orig.name.as_str()).collect()),
+        plan.columns.len()
+    ));
+    if !plan.renamed.is_empty() {
+        let r: Vec<String> =
+            plan.renamed.iter().map(|(a, b)| format!("{} -> {}", sql::ident(a), sql::ident(b))).collect();
+        out.push_str(&format!("  renamed columns:  {}\n", r.join(", ")));
+    }
+    out.push_str(&format!("  not copied:       {}\n", cols(plan.dropped.iter().map(|s| s.as_str()).collect())));
+    out.push_str(&format!(
+        "  new columns:      {} (filled with their defaults)\n",
+        cols(plan.added.iter().map(|s| s.as_str()).collect())
+    ));
+    out.push_str(&format!(
+        "  rows:             {} ({})\n",
+        insp.row_estimate,
+        if cfg.exact_rowcount { "exact count" } else { "estimate from information_schema" }
+    ));
+    out.push_str(&format!(
+        "  cut-over:         {}, lock timeout {} s, up to {} attempts",
+        match cfg.cut_over {
+            CutOverKind::Atomic => "atomic",
+            CutOverKind::TwoStep => "two-step",
+        },
+        cfg.cut_over_lock_timeout.as_secs(),
+        cfg.default_retries
+    ));
+    println!("{out}");
+}
+
+/// The threads of a running migration.
+#[derive(Default)]
+struct Threads {
+    streamer: Option<(StreamerHandle, JoinHandle<()>)>,
+    apply: Option<JoinHandle<()>>,
+    copy: Option<JoinHandle<()>>,
+    others: Vec<JoinHandle<()>>,
+}
+
+struct Migration {
+    cfg: Config,
+    insp: Inspection,
+    applier: Applier,
+    plan: Arc<Plan>,
+    progress: Arc<Progress>,
+    interrupted: Arc<AtomicBool>,
+    /// Tells every thread to finish.
+    stop: Arc<AtomicBool>,
+    threads: Threads,
+    fatal_tx: Sender<Error>,
+    fatal_rx: Receiver<Error>,
+    applied_rx: Option<Receiver<Applied>>,
+    marker_seq: AtomicU64,
+    changelog_created: bool,
+    swapped: bool,
+    copy_started: Option<Instant>,
+    last_status: Instant,
+}
+
+impl Migration {
+    fn new(
+        cfg: Config,
+        insp: Inspection,
+        applier: Applier,
+        plan: Arc<Plan>,
+        progress: Arc<Progress>,
+        interrupted: Arc<AtomicBool>,
+    ) -> Self {
+        let (fatal_tx, fatal_rx) = unbounded();
+        Migration {
+            cfg,
+            insp,
+            applier,
+            plan,
+            progress,
+            interrupted,
+            stop: Arc::new(AtomicBool::new(false)),
+            threads: Threads::default(),
+            fatal_tx,
+            fatal_rx,
+            applied_rx: None,
+            marker_seq: AtomicU64::new(0),
+            changelog_created: false,
+            swapped: false,
+            copy_started: None,
+            last_status: Instant::now(),
+        }
+    }
+
+    fn mysql8(&self) -> bool {
+        self.applier.info.is_mysql8()
+    }
+
+    fn execute(&mut self) -> Result<()> {
+        self.applier.create_changelog(&self.plan)?;
+        self.changelog_created = true;
+        self.start_streaming()?;
+        self.sync(Duration::from_secs(60))
+            .context("waiting for the binlog stream to deliver ghost-rs's first marker")?;
+        info!("binlog stream is live; starting the row copy");
+
+        self.progress.set_phase(Phase::Copying);
+        self.copy_started = Some(Instant::now());
+        self.start_copy()?;
+        while !self.progress.copy_done.load(Ordering::Relaxed) {
+            self.tick(Duration::from_millis(100))?;
+        }
+        if let Some(h) = self.threads.copy.take() {
+            let _ = h.join();
+        }
+        self.check_fatal()?;
+        self.print_status();
+
+        self.postpone()?;
+        self.cut_over()
+    }
+
+    /// Records the binlog position and starts streamer, apply loop, heartbeat and throttler.
+    fn start_streaming(&mut self) -> Result<()> {
+        let insp = &self.insp;
+        let mut conn = insp.inspected.connect("inspector")?;
+        check_server_id_free(&mut conn, &insp.inspected_info, self.cfg.replica_server_id)?;
+        let start = db::binlog_position(&mut conn, &insp.inspected_info)?;
+        info!("binlog position before the copy: {start}");
+        Progress::set_text(&self.progress.read_pos, start.to_string());
+
+        let (stream_tx, stream_rx) = bounded(64);
+        let (applied_tx, applied_rx) = unbounded();
+        self.applied_rx = Some(applied_rx);
+
+        let spec = StreamerSpec {
+            endpoint: insp.inspected.clone(),
+            flavor: insp.inspected_info.flavor,
+            server_id: self.cfg.replica_server_id,
+            start,
+            plan: self.plan.clone(),
+            heartbeat_period: Duration::from_secs(1),
+            retries: self.cfg.default_retries,
+        };
+        let (streamer, handle) = Streamer::new(spec, stream_tx, self.progress.clone());
+        let fatal = self.fatal_tx.clone();
+        let h = spawn("streamer", move || {
+            if let Err(e) = streamer.run() {
+                let _ = fatal.send(e);
+            }
+        })?;
+        self.threads.streamer = Some((handle, h));
+
+        let apply = ApplyLoop::new(
+            &insp.applier,
+            self.plan.clone(),
+            self.cfg.tunables.clone(),
+            self.progress.clone(),
+            stream_rx,
+            applied_tx,
+            self.stop.clone(),
+            self.cfg.default_retries,
+            self.mysql8(),
+        )?;
+        let fatal = self.fatal_tx.clone();
+        self.threads.apply = Some(spawn("apply", move || {
+            if let Err(e) = apply.run() {
+                let _ = fatal.send(e);
+            }
+        })?);
+
+        let (ep, db, cl, iv, stop) = (
+            insp.applier.clone(),
+            self.cfg.database.clone(),
+            self.plan.changelog_name.clone(),
+            self.cfg.heartbeat_interval,
+            self.stop.clone(),
+        );
+        self.threads.others.push(spawn("heartbeat", move || run_heartbeat(ep, db, cl, iv, stop))?);
+
+        let throttler = Throttler {
+            flag_files: [&self.cfg.throttle_flag_file, &self.cfg.throttle_additional_flag_file]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+            tunables: self.cfg.tunables.clone(),
+            progress: self.progress.clone(),
+            stop: self.stop.clone(),
+        };
+        self.threads.others.push(spawn("throttler", move || throttler.run())?);
+        Ok(())
+    }
+
+    fn start_copy(&mut self) -> Result<()> {
+        let copier = Copier::new(
+            &self.insp.applier,
+            self.plan.clone(),
+            self.cfg.tunables.clone(),
+            self.progress.clone(),
+            self.stop.clone(),
+            self.cfg.default_retries,
+            self.mysql8(),
+        )?;
+        let fatal = self.fatal_tx.clone();
+        self.threads.copy = Some(spawn("copy", move || {
+            if let Err(e) = copier.run() {
+                let _ = fatal.send(e);
+            }
+        })?);
+        Ok(())
+    }
+
+    /// Errors from threads, the operator's interrupt, the panic flag file.
+    fn check_fatal(&self) -> Result<()> {
+        if let Ok(e) = self.fatal_rx.try_recv() {
+            return Err(e);
+        }
+        check_interrupted(&self.interrupted)?;
+        if let Some(f) = &self.cfg.panic_flag_file {
+            if f.exists() {
+                return Err(Error::aborted(format!("panic flag file {} exists", f.display())));
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits up to `d` for something to happen, handling what the apply loop reports, and
+    /// prints the status line when due.
+    fn tick(&mut self, d: Duration) -> Result<()> {
+        self.check_fatal()?;
+        if let Some(rx) = &self.applied_rx {
+            match rx.recv_timeout(d) {
+                Ok(Applied::Ddl(q)) => return Err(ddl_error(&q)),
+                Ok(Applied::Marker(_)) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(self.fatal_rx.try_recv().unwrap_or_else(|_| Error::failed("the apply loop stopped")));
+                }
+            }
+        } else {
+            std::thread::sleep(d);
+        }
+        let every = if self.progress.elapsed() < Duration::from_secs(60) { 5 } else { 30 };
+        if self.last_status.elapsed() >= Duration::from_secs(every) {
+            self.print_status();
+        }
+        Ok(())
+    }
+
+    fn print_status(&mut self) {
+        self.last_status = Instant::now();
+        info!("{}", self.progress.status_line(self.copy_started));
+    }
+
+    /// Writes a marker and waits until the apply loop has applied everything logged before it.
+    fn sync(&mut self, timeout: Duration) -> Result<()> {
+        let marker = format!(
+            "ghost-rs:sync:{}:{}",
+            self.marker_seq.fetch_add(1, Ordering::Relaxed),
+            crate::progress::unix_nanos()
+        );
+        self.applier.write_state(&self.plan, &marker)?;
+        let deadline = Instant::now() + timeout;
+        let rx = self.applied_rx.as_ref().ok_or_else(|| Error::failed("the apply loop is not running"))?;
+        loop {
+            if let Ok(e) = self.fatal_rx.try_recv() {
+                return Err(e);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::failed(format!(
+                    "the changes were not applied within {} ms (backlog {}, lag {} ms)",
+                    timeout.as_millis(),
+                    self.progress.backlog(),
+                    self.progress.lag_ms.load(Ordering::Relaxed)
+                ))
+                .transient());
+            }
+            match rx.recv_timeout(left.min(Duration::from_millis(50))) {
+                Ok(Applied::Marker(m)) if m == marker => return Ok(()),
+                Ok(Applied::Marker(_)) | Err(RecvTimeoutError::Timeout) => {}
+                Ok(Applied::Ddl(q)) => {
+                    if self.progress.phase() != Phase::CuttingOver {
+                        return Err(ddl_error(&q));
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(self.fatal_rx.try_recv().unwrap_or_else(|_| Error::failed("the apply loop stopped")))
+                }
+            }
+        }
+    }
+
+    fn postpone(&mut self) -> Result<()> {
+        let tunables = self.cfg.tunables.clone();
+        let flag = move || tunables.postpone_cut_over_flag_file.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut announced = false;
+        while let Some(f) = flag().filter(|f| f.exists()) {
+            if !announced {
+                info!("postponing the cut-over while {} exists (delete it to cut over)", f.display());
+                announced = true;
+                self.progress.set_phase(Phase::Postponing);
+            }
+            self.tick(Duration::from_millis(200))?;
+        }
+        Ok(())
+    }
+
+    fn cut_over(&mut self) -> Result<()> {
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            self.check_fatal()?;
+            // Catch up before taking the lock, so that the lock is held only for the last few
+            // changes.
+            self.progress.set_phase(Phase::Copying);
+            self.sync(Duration::from_secs(120)).context("catching up before the cut-over")?;
+            self.progress.set_phase(Phase::CuttingOver);
+            self.progress.cut_over_attempts.fetch_add(1, Ordering::Relaxed);
+            info!("cut-over attempt {attempt} of {}", self.cfg.default_retries);
+            let applier_ep = self.insp.applier.clone();
+            let plan = self.plan.clone();
+            let progress = self.progress.clone();
+            let co = CutOver {
+                endpoint: &applier_ep,
+                plan: &plan,
+                lock_timeout: self.cfg.cut_over_lock_timeout,
+                progress: &progress,
+            };
+            let kind = self.cfg.cut_over;
+            let mut sync = |t: Duration| self.sync(t);
+            let r = match kind {
+                CutOverKind::Atomic => co.atomic(&mut sync),
+                CutOverKind::TwoStep => co.two_step(&mut sync),
+            };
+            match r {
+                Ok(()) => {
+                    self.swapped = true;
+                    self.progress.set_phase(Phase::Done);
+                    return Ok(());
+                }
+                Err(e) if e.is_transient() && attempt < self.cfg.default_retries => {
+                    warn!("cut-over attempt {attempt} failed: {e}; the original table is intact, retrying");
+                    let backoff = if self.cfg.cut_over_exponential_backoff {
+                        Duration::from_secs(1u64 << attempt.min(16)).min(self.cfg.exponential_backoff_max_interval)
+                    } else {
+                        Duration::from_secs(1)
+                    };
+                    let until = Instant::now() + backoff;
+                    while Instant::now() < until {
+                        self.tick(Duration::from_millis(100))?;
+                    }
+                }
+                Err(e) => return Err(e.context(format!("cutting over (attempt {attempt})"))),
+            }
+        }
+    }
+
+    /// Stops and joins every thread. Safe to call twice.
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some((handle, _)) = &self.threads.streamer {
+            handle.stop();
+        }
+        if let Some(h) = self.threads.copy.take() {
+            let _ = h.join();
+        }
+        // the apply loop flushes what it has and returns once stop is seen
+        if let Some(h) = self.threads.apply.take() {
+            let _ = h.join();
+        }
+        // dropping the receiver unblocks a streamer waiting to send
+        self.applied_rx = None;
+        if let Some((_, h)) = self.threads.streamer.take() {
+            let _ = h.join();
+        }
+        for h in self.threads.others.drain(..) {
+            let _ = h.join();
+        }
+    }
+
+    fn cleanup_after_success(&mut self) {
+        let t = |n: &str| sql::table(&self.cfg.database, n);
+        if let Err(e) = self.applier.drop_table(&self.plan.changelog_name) {
+            warn!("could not drop the changelog table {}: {e}", t(&self.plan.changelog_name));
+        }
+        if self.cfg.ok_to_drop_table {
+            match self.applier.drop_table(&self.plan.old_name) {
+                Ok(()) => info!("dropped the old table {} (--ok-to-drop-table)", t(&self.plan.old_name)),
+                Err(e) => warn!("could not drop the old table {}: {e}", t(&self.plan.old_name)),
+            }
+        }
+        let lock_ms = self.progress.cut_over_lock_ms.load(Ordering::Relaxed);
+        println!(
+            "Done: {} has the new structure ({} rows copied, {} binlog changes applied, {} in all, table locked {} ms at cut-over).{}",
+            t(&self.cfg.table),
+            self.progress.rows_copied.load(Ordering::Relaxed),
+            self.progress.events_applied.load(Ordering::Relaxed),
+            fmt_duration(self.progress.elapsed()),
+            lock_ms,
+            if self.cfg.ok_to_drop_table { String::new() } else { format!(" The original is kept as {}.", t(&self.plan.old_name)) }
+        );
+    }
+
+    /// What a failed run leaves behind, and what to do about it.
+    fn leftovers_hint(&self) -> String {
+        let t = |n: &str| sql::table(&self.cfg.database, n);
+        if self.swapped {
+            return "the cut-over had completed".to_string();
+        }
+        let mut left = vec![t(&self.plan.ghost_name)];
+        if self.changelog_created {
+            left.push(t(&self.plan.changelog_name));
+        }
+        format!(
+            "the original table {} is untouched and writable; left behind: {} (drop them, or run again with --initially-drop-ghost-table)",
+            t(&self.cfg.table),
+            left.join(" and ")
+        )
+    }
+}
+
+fn ddl_error(query: &str) -> Error {
+    let q: String = query.chars().take(300).collect();
+    Error::failed(format!("a DDL statement on the original table was logged during the migration: {q}"))
+        .hint("the ghost table no longer matches what is being copied; run the migration again once no other DDL runs on the table")
+}
+
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(f)
+        .map_err(|e| Error::failed(format!("cannot start the {name} thread: {e}")))
+}
+
+/// Refuses a `--replica-server-id` that a real replica uses: connecting with it would kill
+/// that replica's dump thread.
+fn check_server_id_free(conn: &mut mysql::Conn, info: &db::ServerInfo, id: u32) -> Result<()> {
+    use mysql::prelude::Queryable;
+    if id == info.server_id {
+        return Err(Error::refused(format!(
+            "--replica-server-id {id} is the server_id of the inspected server itself"
+        ))
+        .hint("choose another --replica-server-id"));
+    }
+    let stmt = match info.flavor {
+        Flavor::MySql if info.version >= (8, 0, 22) => "SHOW REPLICAS",
+        _ => "SHOW SLAVE HOSTS",
+    };
+    let rows: Vec<mysql::Row> = conn.query(stmt).context("listing the server's replicas")?;
+    for row in rows {
+        if db::row_text(&row, &["Server_id"]).and_then(|s| s.parse::<u32>().ok()) == Some(id) {
+            return Err(Error::refused(format!(
+                "--replica-server-id {id} is used by a replica connected to {}",
+                info.hostname
+            ))
+            .hint("choose a --replica-server-id no replica uses (a second dump with the same id would disconnect that replica)"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Counters every component updates and the status line made from them.
+//!
+//! Each counter has one writer (noted on the field); readers are the status printer, the
+//! interactive server, hooks and metrics. Atomics only: nobody waits on a lock to report.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, Ordering::Relaxed};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Phase {
+    Inspecting = 0,
+    Preparing,
+    Copying,
+    Postponing,
+    CuttingOver,
+    Done,
+    Failed,
+}
+
+impl Phase {
+    fn from_u8(v: u8) -> Phase {
+        match v {
+            0 => Phase::Inspecting,
+            1 => Phase::Preparing,
+            2 => Phase::Copying,
+            3 => Phase::Postponing,
+            4 => Phase::CuttingOver,
+            5 => Phase::Done,
+            _ => Phase::Failed,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Inspecting => "inspecting",
+            Phase::Preparing => "preparing",
+            Phase::Copying => "migrating",
+            Phase::Postponing => "postponing cut-over",
+            Phase::CuttingOver => "cutting over",
+            Phase::Done => "done",
+            Phase::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Progress {
+    started: Instant,
+    phase: AtomicU8,
+    /// Writer: migrator (row estimate).
+    pub rows_estimate: AtomicU64,
+    /// Writer: copy. Rows inserted into the ghost by the copy.
+    pub rows_copied: AtomicU64,
+    /// Writer: copy. Set when the key range has been walked to its end.
+    pub copy_done: AtomicBool,
+    /// Writer: streamer. Row changes of the original table read from the binlog.
+    pub events_received: AtomicU64,
+    /// Writer: apply loop. Row changes written to the ghost (after coalescing, those that
+    /// coalesced count as applied too).
+    pub events_applied: AtomicU64,
+    /// Writer: streamer. Milliseconds between writing a heartbeat and reading it back from the
+    /// binlog; -1 before the first.
+    pub lag_ms: AtomicI64,
+    /// Writer: streamer. The highest lag seen.
+    pub max_lag_ms: AtomicI64,
+    /// Writer: streamer. Binlog coordinates read so far.
+    pub read_pos: Mutex<String>,
+    /// Writer: apply loop. Binlog coordinates applied so far (end of a transaction).
+    pub applied_pos: Mutex<String>,
+    /// Writer: throttler/copy. Why the copy is paused; empty when it is not.
+    pub throttle_reason: Mutex<String>,
+    /// Writer: cut-over. Longest time the original table was locked at cut-over, in ms.
+    pub cut_over_lock_ms: AtomicU64,
+    pub cut_over_attempts: AtomicU64,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            started: Instant::now(),
+            phase: AtomicU8::new(Phase::Inspecting as u8),
+            rows_estimate: AtomicU64::new(0),
+            rows_copied: AtomicU64::new(0),
+            copy_done: AtomicBool::new(false),
+            events_received: AtomicU64::new(0),
+            events_applied: AtomicU64::new(0),
+            lag_ms: AtomicI64::new(-1),
+            max_lag_ms: AtomicI64::new(-1),
+            read_pos: Mutex::new(String::new()),
+            applied_pos: Mutex::new(String::new()),
+            throttle_reason: Mutex::new(String::new()),
+            cut_over_lock_ms: AtomicU64::new(0),
+            cut_over_attempts: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Progress {
+    pub fn phase(&self) -> Phase {
+        Phase::from_u8(self.phase.load(Relaxed))
+    }
+    pub fn set_phase(&self, p: Phase) {
+        self.phase.store(p as u8, Relaxed)
+    }
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+    pub fn backlog(&self) -> u64 {
+        self.events_received.load(Relaxed).saturating_sub(self.events_applied.load(Relaxed))
+    }
+    pub fn set_throttle(&self, reason: &str) {
+        let mut r = self.throttle_reason.lock().unwrap_or_else(|e| e.into_inner());
+        if *r != reason {
+            *r = reason.to_string();
+        }
+    }
+    pub fn throttle_reason(&self) -> String {
+        self.throttle_reason.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    pub fn record_lag(&self, ms: i64) {
+        self.lag_ms.store(ms, Relaxed);
+        self.max_lag_ms.fetch_max(ms, Relaxed);
+    }
+    pub fn set_text(cell: &Mutex<String>, v: String) {
+        *cell.lock().unwrap_or_else(|e| e.into_inner()) = v;
+    }
+    pub fn text(cell: &Mutex<String>) -> String {
+        cell.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Percent of the estimate copied (100 once the copy is done).
+    pub fn percent(&self) -> f64 {
+        if self.copy_done.load(Relaxed) {
+            return 100.0;
+        }
+        let est = self.rows_estimate.load(Relaxed).max(1);
+        (self.rows_copied.load(Relaxed) as f64 * 100.0 / est as f64).min(100.0)
+    }
+
+    /// gh-ost's status line: `Copy: 1000/2000 50.0%; Applied: 12; Backlog: 0/1000; Time: 10s(total), 8s(copy); streamer: mysql-bin.000001:1234; Lag: 0.01s, State: migrating; ETA: 8s`
+    pub fn status_line(&self, copy_started: Option<Instant>) -> String {
+        let copied = self.rows_copied.load(Relaxed);
+        let est = self.rows_estimate.load(Relaxed);
+        let elapsed = self.elapsed();
+        let copy_elapsed = copy_started.map(|t| t.elapsed()).unwrap_or_default();
+        let phase = self.phase();
+        let throttle = self.throttle_reason();
+        let state = if !throttle.is_empty() && phase == Phase::Copying {
+            format!("throttled, {throttle}")
+        } else {
+            phase.name().to_string()
+        };
+        let eta = if self.copy_done.load(Relaxed) {
+            "due".to_string()
+        } else if copied == 0 || copy_elapsed.is_zero() {
+            "N/A".to_string()
+        } else {
+            let rate = copied as f64 / copy_elapsed.as_secs_f64();
+            let left = est.saturating_sub(copied) as f64 / rate.max(1e-9);
+            fmt_duration(Duration::from_secs_f64(left.min(1e9)))
+        };
+        let lag = self.lag_ms.load(Relaxed);
+        let lag = if lag < 0 { "N/A".to_string() } else { format!("{:.2}s", lag as f64 / 1000.0) };
+        format!(
+            "Copy: {}/{} {:.1}%; Applied: {}; Backlog: {}; Time: {}(total), {}(copy); streamer: {}; Lag: {}, State: {}; ETA: {}",
+            copied,
+            est,
+            self.percent(),
+            self.events_applied.load(Relaxed),
+            self.backlog(),
+            fmt_duration(elapsed),
+            fmt_duration(copy_elapsed),
+            Self::text(&self.read_pos),
+            lag,
+            state,
+            eta
+        )
+    }
+}
+
+pub fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{}h{:02}m{:02}s", s / 3600, (s % 3600) / 60, s % 60)
+    }
+}
+
+/// Nanoseconds since the epoch, for heartbeats.
+pub fn unix_nanos() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_line_shape() {
+        let p = Progress::default();
+        p.rows_estimate.store(2000, Relaxed);
+        p.rows_copied.store(1000, Relaxed);
+        p.events_received.store(15, Relaxed);
+        p.events_applied.store(12, Relaxed);
+        p.set_phase(Phase::Copying);
+        let s = p.status_line(None);
+        assert!(s.starts_with("Copy: 1000/2000 50.0%; Applied: 12; Backlog: 3;"), "{s}");
+        assert!(s.contains("State: migrating"), "{s}");
+        p.set_throttle("flag-file /tmp/x exists");
+        assert!(p.status_line(None).contains("State: throttled, flag-file /tmp/x exists"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(fmt_duration(Duration::from_secs(5)), "5s");
+        assert_eq!(fmt_duration(Duration::from_secs(65)), "1m05s");
+        assert_eq!(fmt_duration(Duration::from_secs(3725)), "1h02m05s");
+    }
+}
