@@ -41,6 +41,7 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     let info = ServerInfo::read(&mut conn).context("reading the inspected server's variables")?;
     info!("inspected server {} is {} {} (server_id {})", endpoint, info.flavor, info.version_string, info.server_id);
     check_version(&info, &endpoint)?;
+    check_grants(&mut conn, &cfg.database, &endpoint)?;
 
     let own_status = replica_status(&mut conn, &info)?;
     let inspected_is_replica = own_status.is_some();
@@ -106,7 +107,6 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     };
 
     check_binlog(cfg, &info, &endpoint, inspected_is_replica)?;
-    check_grants(&mut conn, &cfg.database, &endpoint)?;
 
     if !database_exists(&mut conn, &cfg.database)? {
         return Err(Error::refused(format!("database {} does not exist on {endpoint}", sql::ident(&cfg.database)))

@@ -16,6 +16,7 @@ mod config;
 mod cutover;
 mod db;
 mod error;
+mod fault;
 mod inspector;
 mod messages;
 mod migrator;

@@ -471,6 +471,7 @@ impl Migration {
                 Ok(()) => {
                     self.swapped = true;
                     self.progress.set_phase(Phase::Done);
+                    crate::fault::point("cutover.renamed")?;
                     return Ok(());
                 }
                 Err(e) if e.is_transient() && attempt < self.cfg.default_retries => {

@@ -135,18 +135,19 @@ impl ApplyLoop {
         })
     }
 
-    /// Runs until the streamer's channel closes or `stop` is set.
+    /// Runs until the streamer's channel closes or `stop` is set. On `stop` what is pending is
+    /// dropped, not written: after a cut-over the binlog carries the *new* table's changes,
+    /// and after a failure the ghost table is left as it is (its last applied position is
+    /// what counts).
     pub fn run(mut self) -> Result<()> {
         loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
             let msg = match self.rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) => {
-                    if self.stop.load(Ordering::Relaxed) {
-                        return self.flush();
-                    }
-                    continue;
-                }
-                Err(RecvTimeoutError::Disconnected) => return self.flush(),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
             };
             let mut next = Some(msg);
             // Absorb what is already waiting, up to a transaction's worth.
@@ -182,7 +183,10 @@ impl ApplyLoop {
             loop {
                 match self.write_pending() {
                     Ok(()) => break,
-                    Err(e) if e.is_transient() && attempt < self.retries => {
+                    Err(_) if self.stop.load(Ordering::Relaxed) => return Ok(()),
+                    // 1146: the ghost is briefly renamed during a cut-over attempt (one that
+                    // lost its lock gives it its name back)
+                    Err(e) if (e.is_transient() || e.code == Some(1146)) && attempt < self.retries => {
                         attempt += 1;
                         warn!("applying {} changes failed ({e}); retrying (attempt {attempt})", self.pending.len());
                         let _ = self.conn.query_drop("ROLLBACK");
@@ -235,7 +239,7 @@ impl ApplyLoop {
             }
         }
         self.conn.query_drop("COMMIT")?;
-        Ok(())
+        crate::fault::point("apply.batch")
     }
 }
 

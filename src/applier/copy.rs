@@ -111,6 +111,7 @@ impl Copier {
                 self.check_warnings()?;
             }
             self.progress.rows_copied.fetch_add(affected, Ordering::Relaxed);
+            crate::fault::point("copy.chunk")?;
             let took = started.elapsed();
             let nice = self.tunables.nice_ratio();
             if nice > 0.0 {

@@ -65,10 +65,13 @@ impl Applier {
     /// the ghost is dropped again: nothing is left behind by a refused plan.
     pub fn prepare_ghost(&mut self, cfg: &Config, orig: &Table, alter: &AlterPlan, names: TableNames) -> Result<Plan> {
         let ghost = names.ghost.clone();
+        let (cut_gho, cut_del) = crate::cutover::transient_names(&orig.name);
         for (name, drop_flag, flag) in [
             (&names.ghost, cfg.initially_drop_ghost_table, "--initially-drop-ghost-table"),
+            (&cut_gho, cfg.initially_drop_ghost_table, "--initially-drop-ghost-table"),
             (&names.changelog, cfg.initially_drop_ghost_table, "--initially-drop-ghost-table"),
             (&names.old, cfg.initially_drop_old_table, "--initially-drop-old-table"),
+            (&cut_del, cfg.initially_drop_old_table, "--initially-drop-old-table"),
         ] {
             if self.table_exists(name)? {
                 if drop_flag {

@@ -105,7 +105,6 @@ pub struct Streamer {
     txn: Txn,
     ddl_re: regex::Regex,
     stmt_re: regex::Regex,
-    name_re: regex::Regex,
     last_pos_report: Instant,
 }
 
@@ -125,7 +124,6 @@ impl Streamer {
         let stop = Arc::new(AtomicBool::new(false));
         let conn_id = Arc::new(AtomicU32::new(0));
         let handle = StreamerHandle { stop: stop.clone(), conn_id: conn_id.clone(), endpoint: spec.endpoint.clone() };
-        let table = regex::escape(&spec.plan.orig.name);
         let s = Streamer {
             boundary: spec.start.clone(),
             file: spec.start.file.clone(),
@@ -139,7 +137,6 @@ impl Streamer {
             ddl_re: regex::Regex::new(r"(?is)^\s*(ALTER|CREATE|DROP|RENAME|TRUNCATE|OPTIMIZE|REPAIR|IMPORT|DISCARD)\b")
                 .expect("static regex"),
             stmt_re: regex::Regex::new(r"(?is)^\s*(INSERT|UPDATE|DELETE|REPLACE|LOAD)\b").expect("static regex"),
-            name_re: regex::Regex::new(&format!(r"(^|[^0-9A-Za-z_$]){table}([^0-9A-Za-z_$]|$)")).expect("escaped name"),
             last_pos_report: Instant::now(),
         };
         (s, handle)
@@ -498,8 +495,8 @@ impl Streamer {
     fn check_statement(&mut self, query: &[u8], schema: &[u8]) -> Result<()> {
         let q = String::from_utf8_lossy(query);
         let db = &self.spec.plan.orig.database;
-        let in_db = schema == db.as_bytes() || q.contains(db.as_str());
-        if !in_db || !self.name_re.is_match(&q) {
+        let in_db = schema == db.as_bytes() || crate::alter::mentions_identifier(&q, db);
+        if !in_db || !crate::alter::mentions_identifier(&q, &self.spec.plan.orig.name) {
             return Ok(());
         }
         if self.ddl_re.is_match(&q) {

@@ -1,0 +1,51 @@
+# ghost-rs: everything a fresh Debian machine needs, in two commands.
+#
+#   make demo   install what is missing, start a sandbox MariaDB (primary + replica), migrate a
+#               demo table under write load, show the result
+#   make test   unit tests, then integration tests against the sandbox (started if needed)
+#
+# FLAVOR=mysql runs against the MySQL 9.7 sandbox instead (fetched by script/mysql-dist).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+FLAVOR ?= mariadb
+TEST_THREADS ?= 4
+SANDBOX := script/sandbox --flavor $(FLAVOR)
+
+.PHONY: all build release sandbox sandbox-stop test unit integration fmt-check demo clean
+
+all: build
+
+build:
+	$(CARGO) build
+
+release:
+	$(CARGO) build --release
+
+sandbox:
+	$(SANDBOX) start
+
+sandbox-stop:
+	$(SANDBOX) stop
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+# Unit tests need no server.
+unit:
+	$(CARGO) test --bins
+
+integration: sandbox
+	eval "$$($(SANDBOX) env)" && $(CARGO) test --test '*' --no-fail-fast -- --test-threads=$(TEST_THREADS)
+	@if [ -s target/test-metrics.txt ]; then echo "--- measured by the tests:"; cat target/test-metrics.txt; fi
+
+test: fmt-check
+	@rm -f target/test-metrics.txt
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo: release sandbox
+	FLAVOR=$(FLAVOR) script/demo
+
+clean:
+	$(CARGO) clean

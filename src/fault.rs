@@ -1,0 +1,96 @@
+//! Named failure points, for tests only.
+//!
+//! `GHOST_RS_FAULTS="point=action[,point=action...]"` makes [`point`] act at the named place;
+//! without the variable every point is a no-op (one relaxed load). Actions:
+//!
+//! * `sleep:MS` — pause there (to widen a window a test wants to hit, e.g. hold the cut-over
+//!   lock long enough to kill the lock session);
+//! * `fail` — return a transient error from there;
+//! * `crash` — abort the process at once, as SIGKILL would (no cleanup, no unlock);
+//!
+//! each optionally followed by `:once` (act the first time only).
+//!
+//! Points: `copy.chunk` (after a chunk is copied), `apply.batch` (after a batch commits),
+//! `cutover.locked` (the original is locked, before the final changes are applied),
+//! `cutover.renamed` (the tables are swapped, before the cleanup).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug)]
+struct Fault {
+    action: Action,
+    once: bool,
+    fired: AtomicBool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    Sleep(Duration),
+    Fail,
+    Crash,
+}
+
+fn faults() -> &'static HashMap<String, Fault> {
+    static FAULTS: OnceLock<HashMap<String, Fault>> = OnceLock::new();
+    FAULTS.get_or_init(|| std::env::var("GHOST_RS_FAULTS").map(|v| parse(&v)).unwrap_or_default())
+}
+
+fn parse(spec: &str) -> HashMap<String, Fault> {
+    let mut out = HashMap::new();
+    for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let Some((name, action)) = item.split_once('=') else { continue };
+        let mut parts: Vec<&str> = action.split(':').collect();
+        let once = parts.last() == Some(&"once");
+        if once {
+            parts.pop();
+        }
+        let action = match parts.as_slice() {
+            ["sleep", ms] => ms.parse().ok().map(|ms| Action::Sleep(Duration::from_millis(ms))),
+            ["fail"] => Some(Action::Fail),
+            ["crash"] => Some(Action::Crash),
+            _ => None,
+        };
+        if let Some(action) = action {
+            out.insert(name.trim().to_string(), Fault { action, once, fired: AtomicBool::new(false) });
+        }
+    }
+    out
+}
+
+/// Acts as configured for `name` (see the module doc); a no-op in production.
+pub fn point(name: &str) -> Result<()> {
+    let Some(f) = faults().get(name) else { return Ok(()) };
+    if f.once && f.fired.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
+    log::warn!("fault injection: {name} -> {:?}", f.action);
+    match &f.action {
+        Action::Sleep(d) => {
+            std::thread::sleep(*d);
+            Ok(())
+        }
+        Action::Fail => Err(Error::failed(format!("injected failure at {name}")).transient()),
+        Action::Crash => std::process::abort(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing() {
+        let f = parse("cutover.locked=sleep:3000:once, copy.chunk=fail,x=bogus,apply.batch=crash");
+        assert_eq!(f["cutover.locked"].action, Action::Sleep(Duration::from_millis(3000)));
+        assert!(f["cutover.locked"].once);
+        assert_eq!(f["copy.chunk"].action, Action::Fail);
+        assert!(!f["copy.chunk"].once);
+        assert_eq!(f["apply.batch"].action, Action::Crash);
+        assert!(!f.contains_key("x"));
+    }
+}

@@ -1,0 +1,329 @@
+//! The engine end to end under write load, against the sandbox: nothing acknowledged is lost,
+//! added or changed (the ledger model), every type round-trips byte for byte through the
+//! binlog path, a killed cut-over lock session gives the table back and is retried, and a
+//! SIGKILL mid-copy leaves the original untouched.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::ledger::*;
+use common::*;
+use mysql::prelude::Queryable;
+
+/// Migrates `db`.t under three writers and checks the result against their models.
+fn ledger_migration(name: &str, alter: &str, via_replica: bool, check: impl Fn(&mut mysql::Conn, &str)) {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db(name);
+    create_ledger_table(&sb, &db);
+    if via_replica {
+        sb.wait_replica_caught_up();
+    }
+    let writers = Writers::start(&sb, &db, 3, Duration::from_millis(2));
+    std::thread::sleep(Duration::from_millis(300));
+
+    let mut args = if via_replica { sb.args_replica(&db, "t", alter) } else { sb.args_primary(&db, "t", alter) };
+    args.extend(["--execute".to_string(), "--chunk-size=500".to_string()]);
+    // a slower copy, so that many changes interleave with it
+    let child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:25")]);
+    let (code, out) = Captured::new(child).wait(Duration::from_secs(180));
+    let _ = std::fs::write(format!("{}/target/ledger-{name}.log", env!("CARGO_MANIFEST_DIR")), &out);
+    std::thread::sleep(Duration::from_millis(300));
+    let results = writers.stop();
+
+    assert_eq!(code, Some(0), "ghost-rs failed:\n{out}");
+    assert!(out.contains("Done:"), "{out}");
+    for r in &results {
+        assert!(r.errors.is_empty(), "writer errors: {:?}", &r.errors[..r.errors.len().min(5)]);
+        assert!(r.statements > 100, "the writers must have been writing during the migration");
+    }
+    let mut c = sb.primary();
+    let diffs = compare(&read_table(&mut c, &db, "t"), &results);
+    assert!(
+        diffs.is_empty(),
+        "{} differences after the migration, first ones:\n{}",
+        diffs.len(),
+        diffs[..diffs.len().min(20)].join("\n")
+    );
+    assert_eq!(
+        tables(&mut c, &db),
+        vec!["_t_del".to_string(), "t".to_string()],
+        "old table kept, ghost and changelog gone"
+    );
+    check(&mut c, &db);
+
+    let stall = results.iter().map(|r| r.max_latency).max().unwrap_or_default();
+    let lock_ms = out.split("table locked ").nth(1).and_then(|s| s.split(' ').next()).unwrap_or("?").to_string();
+    let statements: u64 = results.iter().map(|r| r.statements).sum();
+    metric(&format!(
+        "ledger {name:<14} {}: {statements} writes, 0 lost; longest writer stall {} ms; table locked {lock_ms} ms at cut-over",
+        if via_replica { "via replica" } else { "on primary " },
+        stall.as_millis()
+    ));
+}
+
+#[test]
+fn ledger_add_column() {
+    ledger_migration("add_column", "ADD COLUMN x INT NOT NULL DEFAULT 7", true, |c, db| {
+        let bad: Option<u64> = c.query_first(format!("SELECT COUNT(*) FROM `{db}`.t WHERE x <> 7")).unwrap();
+        assert_eq!(bad, Some(0), "every row has the new column's default");
+    });
+}
+
+#[test]
+fn ledger_drop_column() {
+    ledger_migration("drop_column", "DROP COLUMN d", false, |c, db| {
+        assert!(!show_create(c, db, "t").contains("`d`"));
+    });
+}
+
+#[test]
+fn ledger_widen_type() {
+    ledger_migration("widen_type", "MODIFY b BIGINT NOT NULL", true, |c, db| {
+        assert!(show_create(c, db, "t").contains("`b` bigint"));
+    });
+}
+
+#[test]
+fn ledger_add_index() {
+    ledger_migration("add_index", "ADD INDEX ib (b), ADD INDEX ia (a(10))", false, |c, db| {
+        let create = show_create(c, db, "t");
+        assert!(create.contains("KEY `ib`") && create.contains("KEY `ia`"), "{create}");
+    });
+}
+
+#[test]
+fn ledger_primary_key_to_unique_key() {
+    // the new primary key is the existing unique key `uk`; the copy and the apply go by `uk`,
+    // and the writers change both `id` and `uk`
+    ledger_migration("pk_change", "DROP PRIMARY KEY, ADD PRIMARY KEY (uk), ADD INDEX (id)", true, |c, db| {
+        assert!(show_create(c, db, "t").contains("PRIMARY KEY (`uk`)"));
+    });
+}
+
+#[test]
+fn ledger_latin1_to_utf8mb4() {
+    ledger_migration("latin1_utf8", "CONVERT TO CHARACTER SET utf8mb4", false, |c, db| {
+        let cs: Option<String> = c
+            .exec_first(
+                "SELECT CHARACTER_SET_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 't' AND COLUMN_NAME = 'c'",
+                (db,),
+            )
+            .unwrap();
+        assert_eq!(cs.as_deref(), Some("utf8mb4"));
+    });
+}
+
+/// Every type, extremes and NULLs, written only while the migration runs (after the copy), so
+/// that every row reaches the ghost through the binlog; then compared byte for byte.
+#[test]
+fn every_type_round_trips_through_the_binlog() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("types");
+    let mysql = sb.flavor == "mysql";
+    let mut c = sb.primary();
+    c.query_drop(format!(
+        "CREATE TABLE `{db}`.types (
+          id INT NOT NULL PRIMARY KEY,
+          ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED,
+          mi MEDIUMINT, miu MEDIUMINT UNSIGNED, i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
+          dc DECIMAL(65,30), dcu DECIMAL(10,2) UNSIGNED, f FLOAT, d DOUBLE,
+          vc VARCHAR(100) CHARACTER SET utf8mb4, ch CHAR(10) CHARACTER SET utf8mb4, tx TEXT CHARACTER SET utf8mb4,
+          l1 VARCHAR(100) CHARACTER SET latin1, l1b CHAR(5) CHARACTER SET latin1 COLLATE latin1_bin,
+          bn BINARY(8), vb VARBINARY(100), bl BLOB, lb LONGBLOB,
+          e ENUM('a','b','c d'), s SET('x','y','z'),
+          b1 BIT(1), b64 BIT(64),
+          dt DATE, tm TIME(6), tm0 TIME, dtm DATETIME(6), dtm0 DATETIME, ts TIMESTAMP(6) NULL DEFAULT NULL, ts0 TIMESTAMP NULL DEFAULT NULL,
+          yr YEAR, js JSON,
+          gv BIGINT AS (i + 1) VIRTUAL, gs VARCHAR(120) AS (CONCAT(vc, '!')) STORED
+        ) ENGINE=InnoDB"
+    ))
+    .unwrap();
+
+    let flag = std::env::temp_dir().join(format!("ghost-rs-test-postpone-{}", std::process::id()));
+    std::fs::write(&flag, "").unwrap();
+    let mut args = sb.args_primary(&db, "types", "ADD COLUMN extra INT");
+    args.push("--execute".into());
+    args.push(format!("--postpone-cut-over-flag-file={}", flag.display()));
+    let cap = Captured::new(spawn(&sb, &args, &[]));
+    assert!(
+        wait_for(Duration::from_secs(60), Duration::from_millis(50), || cap
+            .contains("postponing the cut-over")
+            .then_some(()))
+        .is_some(),
+        "the copy did not finish:\n{}",
+        cap.text()
+    );
+
+    let mut w = sb.primary();
+    w.query_drop("SET SESSION time_zone = '+00:00', sql_mode = 'ALLOW_INVALID_DATES', NAMES utf8mb4").unwrap();
+    let t = format!("`{db}`.types");
+    let cols = "(id, ti, tiu, si, siu, mi, miu, i, iu, bi, biu, dc, dcu, f, d, vc, ch, tx, l1, l1b, bn, vb, bl, lb, e, s, b1, b64, dt, tm, tm0, dtm, dtm0, ts, ts0, yr, js)";
+    let rows = [
+        // minimums and edge values
+        "(1, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0, \
+          '-99999999999999999999999999999999999.999999999999999999999999999999', 0.00, -3.40282e38, -1.7976931348623157e308, \
+          '', '', '', '', '', x'0000000000000000', x'', x'', x'', 'a', '', b'0', b'0', \
+          '1000-01-01', '-838:59:59.000000', '-838:59:59', '1000-01-01 00:00:00.000000', '1000-01-01 00:00:00', '1970-01-01 00:00:01.000000', '1970-01-01 00:00:01', \
+          1901, '[]')",
+        // maximums
+        "(2, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295, 9223372036854775807, 18446744073709551615, \
+          '99999999999999999999999999999999999.999999999999999999999999999999', 99999999.99, 3.40282e38, 1.7976931348623157e308, \
+          'max 🦀 ünï 漢字', 'abcdefghij', REPEAT('long text ', 500), x'E9E8FF00', x'FFFE000102', x'FFFFFFFFFFFFFFFF', x'00FF00', x'DEADBEEF00', REPEAT(x'00FF', 10000), \
+          'c d', 'x,y,z', b'1', x'FFFFFFFFFFFFFFFF', \
+          '9999-12-31', '838:59:59.000000', '838:59:59', '9999-12-31 23:59:59.999999', '9999-12-31 23:59:59', '2038-01-19 03:14:07.999999', '2038-01-19 03:14:07', \
+          2155, '{\"k\": [1, 2.5, -3, 18446744073709551615, true, null, \"ü🦀\"], \"nested\": {\"a\": {}}}')",
+        // zero dates, trailing bytes, fractions
+        "(3, 0, 1, 0, 1, -1, 1, -1, 1, -1, 9223372036854775808, 0.000000000000000000000000000001, 0.01, 1.5, 0.1, \
+          'tab\\tnl\\nquote''\"\\\\', 'x ', 'a', x'41', x'41', x'0102000000000000', x'0102000000', x'00', x'00', \
+          'b', 'y', b'0', x'0000000000000001', \
+          '0000-00-00', '00:00:00.000001', '00:00:00', '0000-00-00 00:00:00.000000', '0000-00-00 00:00:00', NULL, NULL, \
+          0, '\"just a string\"')",
+        // NULLs everywhere
+        "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+          NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        // invalid dates allowed by ALLOW_INVALID_DATES, and a row to be deleted
+        "(5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1.5, 2.25, 3.25, 4.125, 'x', 'y', 'z', 'w', 'v', x'01', x'02', x'03', x'04', \
+          'a', 'x,z', b'1', x'0102030405060708', '2020-02-31', '12:34:56.789012', '12:34:56', '2020-02-30 01:02:03.456789', '2020-04-31 10:11:12', \
+          '2021-03-27 21:00:00.500000', '2000-02-29 00:00:00', 2000, '{}')",
+        "(6, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1.5, 2.25, 3.25, 4.125, 'gone', 'y', 'z', 'w', 'v', x'01', x'02', x'03', x'04', \
+          'a', 'x', b'1', x'01', '2020-01-01', '00:00:01', '00:00:01', '2020-01-01 00:00:00', '2020-01-01 00:00:00', NULL, NULL, 1999, NULL)",
+    ];
+    for r in rows {
+        w.query_drop(format!("INSERT INTO {t} {cols} VALUES {r}")).unwrap_or_else(|e| panic!("insert {r}: {e}"));
+    }
+    // updates: every column through the update path (before and after images), a key change, a delete
+    w.query_drop(format!(
+        "UPDATE {t} SET ti = -ti, biu = biu - 1, vc = CONCAT(vc, '+é'), l1 = CONCAT(l1, x'E9'), bn = x'FF', e = 'b', s = 'y', \
+         b64 = b64 >> 1, ts = '1999-12-31 23:59:59.123456', js = JSON_ARRAY(1, 'two') WHERE id = 2"
+    ))
+    .unwrap();
+    w.query_drop(format!("UPDATE {t} SET id = 50 WHERE id = 5")).unwrap();
+    w.query_drop(format!("DELETE FROM {t} WHERE id = 6")).unwrap();
+    if mysql {
+        // MySQL: a JSON document holding a large number and a double, changed in place
+        w.query_drop(format!("UPDATE {t} SET js = JSON_SET(js, '$.n', 1.25e300) WHERE id = 3")).ok();
+    }
+
+    std::fs::remove_file(&flag).unwrap();
+    let (code, out) = cap.wait(Duration::from_secs(120));
+    assert_eq!(code, Some(0), "{out}");
+
+    // byte for byte, over the original's columns (generated ones included: recomputed equal)
+    let names = "id, ti, tiu, si, siu, mi, miu, i, iu, bi, biu, dc, dcu, f, d, vc, ch, tx, l1, l1b, bn, vb, bl, lb, e, s, b1, b64, dt, tm, tm0, dtm, dtm0, ts, ts0, yr, js, gv, gs";
+    let mut r = sb.primary();
+    r.query_drop("SET NAMES binary, time_zone = '+00:00'").unwrap();
+    let read = |r: &mut mysql::Conn, table: &str| -> Vec<Vec<mysql::Value>> {
+        let rows: Vec<mysql::Row> = r.query(format!("SELECT {names} FROM `{db}`.`{table}` ORDER BY id")).unwrap();
+        rows.into_iter().map(|row| row.unwrap()).collect()
+    };
+    let old = read(&mut r, "_types_del");
+    let new = read(&mut r, "types");
+    assert_eq!(old.len(), 5, "rows 1-4 and 50");
+    let names: Vec<&str> = names.split(", ").collect();
+    for (o, n) in old.iter().zip(&new) {
+        for (i, (a, b)) in o.iter().zip(n).enumerate() {
+            assert_eq!(a, b, "row {:?}, column {}: original {:?}, migrated {:?}", o[0], names[i], a, b);
+        }
+    }
+    assert_eq!(old.len(), new.len());
+    metric(&format!(
+        "types: {} rows x {} columns identical byte for byte after the binlog path",
+        old.len(),
+        names.len()
+    ));
+}
+
+/// Kills the cut-over's lock session while it holds the original table locked: the table must
+/// be writable again at once (well within the lock timeout), and the retried cut-over succeed.
+#[test]
+fn killed_lock_session_releases_the_table_and_the_cut_over_is_retried() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("killlock");
+    create_ledger_table(&sb, &db);
+    let writers = Writers::start(&sb, &db, 2, Duration::from_millis(5));
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    args.extend(["--execute".into(), "--cut-over-lock-timeout-seconds=3".into()]);
+    // hold the lock 4 s on the first attempt, so the test can kill the lock session
+    let cap = Captured::new(spawn(&sb, &args, &[("GHOST_RS_FAULTS", "cutover.locked=sleep:4000:once")]));
+
+    let mut admin = sb.primary();
+    let lock_name = format!("ghost-rs.{db}.t");
+    let holder: u64 = wait_for(Duration::from_secs(60), Duration::from_millis(5), || {
+        admin.exec_first::<Option<u64>, _, _>("SELECT IS_USED_LOCK(?)", (&lock_name,)).unwrap().flatten()
+    })
+    .unwrap_or_else(|| panic!("the cut-over never took its lock:\n{}", cap.text()));
+    // the table is locked: a write times out
+    let mut probe = sb.primary();
+    probe.query_drop("SET SESSION lock_wait_timeout = 1").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let blocked = probe.query_drop(format!("INSERT INTO `{db}`.t (id, uk, b) VALUES (0, 0, 0)"));
+    assert!(blocked.is_err(), "the original table should be locked during the cut-over");
+
+    admin.query_drop(format!("KILL {holder}")).unwrap();
+    let killed_at = Instant::now();
+    probe.query_drop("SET SESSION lock_wait_timeout = 10").unwrap();
+    probe.query_drop(format!("INSERT INTO `{db}`.t (id, uk, b) VALUES (0, 0, 0)")).unwrap();
+    let writable_after = killed_at.elapsed();
+    probe.query_drop(format!("DELETE FROM `{db}`.t WHERE id = 0")).unwrap();
+    assert!(
+        writable_after < Duration::from_secs(3),
+        "writable again after {writable_after:?}, more than the lock timeout"
+    );
+
+    let (code, out) = cap.wait(Duration::from_secs(120));
+    let results = writers.stop();
+    assert_eq!(code, Some(0), "the retried cut-over should succeed:\n{out}");
+    assert!(out.contains("cut-over attempt 2"), "{out}");
+    let mut c = sb.primary();
+    let diffs = compare(&read_table(&mut c, &db, "t"), &results);
+    assert!(diffs.is_empty(), "{:?}", &diffs[..diffs.len().min(10)]);
+    metric(&format!(
+        "killed lock session: table writable again {} ms after the kill; retry succeeded",
+        writable_after.as_millis()
+    ));
+}
+
+/// SIGKILL in the middle of the copy: the original is untouched and writable, nothing is
+/// locked, and a new run (dropping the leftovers) completes.
+#[test]
+fn sigkill_mid_copy_leaves_the_original_untouched() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("sigkill");
+    create_ledger_table(&sb, &db);
+    let mut c = sb.primary();
+    let before = checksum(&mut c, &db, "t");
+    let create_before = show_create(&mut c, &db, "t");
+
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    args.extend(["--execute".into(), "--chunk-size=200".into()]);
+    let mut child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:30")]);
+    let copied = wait_for(Duration::from_secs(60), Duration::from_millis(20), || {
+        let n: Option<u64> = c.query_first(format!("SELECT COUNT(*) FROM `{db}`.`_t_gho`")).ok().flatten();
+        n.filter(|n| *n >= 2000)
+    });
+    assert!(copied.is_some(), "the copy did not start");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    assert_eq!(checksum(&mut c, &db, "t"), before, "the original table's data is untouched");
+    assert_eq!(show_create(&mut c, &db, "t"), create_before);
+    let mut w = sb.primary();
+    w.query_drop("SET SESSION lock_wait_timeout = 2, innodb_lock_wait_timeout = 2").unwrap();
+    w.query_drop(format!("UPDATE `{db}`.t SET b = b + 1 WHERE id = 1")).expect("the original is writable");
+    w.query_drop(format!("UPDATE `{db}`.t SET b = b - 1 WHERE id = 1")).unwrap();
+    assert_eq!(tables(&mut c, &db), vec!["_t_ghc".to_string(), "_t_gho".to_string(), "t".to_string()]);
+
+    // a second run refuses the leftovers, then drops them on request and completes
+    let out = run(&sb, &args, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("--initially-drop-ghost-table"), "{}", text(&out));
+    args.push("--initially-drop-ghost-table".into());
+    let out = run(&sb, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(checksum(&mut c, &db, "_t_del"), before);
+}
