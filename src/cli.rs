@@ -294,7 +294,7 @@ pub struct Args {
           value_name = "PASSWORD")]
     pub master_password: Optional<Secret>,
 
-    /// Connect, read and write timeout for MySQL connections, in seconds (0 = driver default)
+    /// Read and write timeout of ghost-rs's connections (not the binlog stream), in seconds (0 = none)
     #[arg(long, default_value_t = 0.0, help_heading = CONNECTION, value_parser = seconds,
           value_name = "SECONDS")]
     pub mysql_timeout: f64,
@@ -466,7 +466,7 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(1..), value_name = "ID")]
     pub replica_server_id: u32,
 
-    /// Binlog reconnect attempts after a connection loss (0 or less = unlimited)
+    /// Binlog reconnects in a row before giving up (0 or less = --default-retries)
     #[arg(long, default_value_t = 0, help_heading = TOPOLOGY, value_name = "N")]
     pub binlogsyncer_max_reconnect_attempts: i64,
 
@@ -504,7 +504,7 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(2..), value_name = "SECONDS")]
     pub exponential_backoff_max_interval: u32,
 
-    /// Parallel row-copy threads (1..=64; default: chosen by ghost-rs) (ghost-rs)
+    /// Parallel row-copy threads (1..=64; this version copies with 1) (ghost-rs)
     #[arg(long, help_heading = COPY, value_parser = RangedU64ValueParser::<usize>::new().range(1..=64),
           value_name = "N")]
     pub copy_threads: Option<usize>,
@@ -547,7 +547,7 @@ pub struct Args {
           value_name = "HOST[:PORT],...")]
     pub throttle_control_replicas: CommaList<HostPort>,
 
-    /// Deprecated in gh-ost and ignored: lag is measured with ghost-rs's own heartbeat
+    /// Deprecated in gh-ost; refused: lag is measured with ghost-rs's own heartbeat
     #[arg(long, default_value = "", help_heading = THROTTLING, value_parser = optional_string,
           value_name = "SQL")]
     pub replication_lag_query: Optional<String>,
@@ -672,7 +672,7 @@ pub struct Args {
     pub remove_trigger_suffix_if_exists: bool,
 
     // ---------------------------------------------------------- Control and hooks
-    /// Unix socket for interactive commands (default: /tmp/gh-ost.<db>.<table>.sock)
+    /// Unix socket for interactive commands (default: /tmp/ghost-rs.<db>.<table>.sock)
     #[arg(long, default_value = "", help_heading = CONTROL, value_parser = optional_path,
           value_name = "FILE")]
     pub serve_socket_file: Optional<PathBuf>,

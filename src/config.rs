@@ -47,6 +47,8 @@ pub struct Config {
     pub assume_rbr: bool,
     pub exact_rowcount: bool,
     pub default_retries: u32,
+    /// How many times in a row the binlog stream reconnects before giving up.
+    pub binlog_reconnects: u32,
     pub cut_over: CutOver,
     pub cut_over_lock_timeout: Duration,
     pub cut_over_exponential_backoff: bool,
@@ -71,6 +73,7 @@ pub struct Config {
 pub struct Tunables {
     pub chunk_size: AtomicU64,
     pub dml_batch_size: AtomicU64,
+    pub max_lag_millis: AtomicU64,
     /// f64 bits.
     nice_ratio: AtomicU64,
     /// The operator's `throttle` command.
@@ -144,11 +147,31 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     }
 }
 
+/// Flags gh-ost has that change nothing in ghost-rs (its behaviour already covers them, or the
+/// flag configures a gh-ost mechanism ghost-rs does without): accepted, and said so.
+fn warn_no_effect(args: &Args) {
+    let said = |on: bool, flag: &str, why: &str| {
+        if on {
+            log::warn!("{flag} has no effect in ghost-rs: {why}");
+        }
+    };
+    said(args.charset != "utf8mb4,utf8,latin1", "--charset", "ghost-rs moves row bytes unchanged, in every charset");
+    said(args.skip_port_validation, "--skip-port-validation", "ghost-rs does not compare the server's reported port");
+    said(
+        args.allow_setup_metadata_lock_instruments,
+        "--allow-setup-metadata-lock-instruments",
+        "the cut-over does not need performance_schema (see doc/cut-over.md)",
+    );
+    said(args.skip_checksum, "--skip-checksum", "this version does not checksum before the cut-over yet");
+    said(args.stack, "--stack", "errors carry their context instead of a stack trace");
+}
+
 impl Config {
     /// Checks the flags that clap cannot check alone and builds the configuration. `password`
     /// is the resolved password (flag, environment or option file).
     pub fn from_args(args: &Args, user: String, password: Secret) -> Result<Config> {
         refuse_unimplemented(args)?;
+        warn_no_effect(args);
         let required = |v: &Option<String>, flag: &str| -> Result<String> {
             match v {
                 Some(s) if !s.trim().is_empty() => Ok(s.clone()),
@@ -181,12 +204,20 @@ impl Config {
         let tunables = Tunables {
             chunk_size: AtomicU64::new(args.chunk_size as u64),
             dml_batch_size: AtomicU64::new(args.dml_batch_size as u64),
+            max_lag_millis: AtomicU64::new(args.max_lag_millis),
             nice_ratio: AtomicU64::new(args.nice_ratio.to_bits()),
             user_throttle: AtomicBool::new(false),
             postpone_cut_over_flag_file: Mutex::new(args.postpone_cut_over_flag_file.clone()),
         };
         Ok(Config {
-            endpoint: Endpoint { host: args.host.clone(), port: args.port, user, password, tls },
+            endpoint: Endpoint {
+                host: args.host.clone(),
+                port: args.port,
+                user,
+                password,
+                tls,
+                timeout: (args.mysql_timeout > 0.0).then(|| Duration::from_secs_f64(args.mysql_timeout)),
+            },
             assume_master_host: args.assume_master_host.clone(),
             master_user: args.master_user.clone(),
             master_password: args.master_password.clone(),
@@ -200,6 +231,11 @@ impl Config {
             assume_rbr: args.assume_rbr,
             exact_rowcount: args.exact_rowcount,
             default_retries: args.default_retries,
+            binlog_reconnects: if args.binlogsyncer_max_reconnect_attempts > 0 {
+                args.binlogsyncer_max_reconnect_attempts as u32
+            } else {
+                args.default_retries
+            },
             cut_over: match args.cut_over {
                 cli::CutOver::Atomic => CutOver::Atomic,
                 cli::CutOver::TwoStep => CutOver::TwoStep,

@@ -40,7 +40,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::bounded;
+use crossbeam_channel::{bounded, Receiver};
 use log::{debug, info, warn};
 use mysql::prelude::Queryable;
 use mysql::Conn;
@@ -58,6 +58,9 @@ pub struct CutOver<'a> {
     pub plan: &'a Plan,
     pub lock_timeout: Duration,
     pub progress: &'a Progress,
+    /// Read sessions from `performance_schema.threads` (MySQL: its information_schema
+    /// processlist fails as soon as any session's query holds a 4-byte character).
+    pub use_performance_schema: bool,
 }
 
 /// Waits until every change logged before this call is applied to the ghost table.
@@ -134,35 +137,74 @@ impl CutOver<'_> {
         }
         debug!("original table locked");
 
-        let outcome = self.swap_under_lock(lock, &mut side, rename, rename_id, sync);
-        match outcome {
-            Ok(()) => {
-                self.record_lock_time(locked_at);
-                self.finish_names(&mut side);
-                Ok(())
-            }
-            Err(e) => {
-                // Unlock first: the application must get its table back within the timeout.
-                let _ = lock.query_drop("UNLOCK TABLES");
-                self.record_lock_time(locked_at);
-                let mut fresh = if lock.ping().is_ok() { None } else { self.endpoint.connect("cut-over cleanup").ok() };
-                let Some(c) = fresh.as_mut().or(Some(lock)) else { return Err(e.transient()) };
-                // The RENAME must be over before the sentry goes, or it could still succeed.
-                let _ = c.query_drop(format!("KILL QUERY {rename_id}"));
-                self.wait_not_renaming(c, rename_id);
-                // A lost connection may have hidden a swap that did happen.
-                if self.swapped(c).unwrap_or(false) {
-                    warn!("the cut-over reported an error ({e}) but the tables are swapped: the cut-over succeeded");
-                    self.finish_names(c);
-                    return Ok(());
-                }
-                self.drop_sentry(c);
-                if let Err(r) = self.restore_names(c) {
-                    warn!("could not give the ghost table its name back: {r}");
-                }
-                Err(e.transient())
-            }
+        let mut pending: Option<Receiver<Result<()>>> = None;
+        let outcome = self.swap_under_lock(lock, &mut side, rename, rename_id, &mut pending, sync);
+        if outcome.is_ok() {
+            self.record_lock_time(locked_at);
+            self.finish_names(&mut side);
+            return Ok(());
         }
+        let e = outcome.unwrap_err();
+        // Unlock first: the application must get its table back within the timeout.
+        let _ = lock.query_drop("UNLOCK TABLES");
+        self.record_lock_time(locked_at);
+        let mut fresh = if side.ping().is_ok() { None } else { self.endpoint.connect("cut-over cleanup").ok() };
+        let c: &mut Conn = match fresh.as_mut() {
+            Some(f) => f,
+            None => &mut side,
+        };
+        // The RENAME must be over, and known not to have run, before the sentry goes: a RENAME
+        // still waiting when the sentry is dropped could swap the tables after writes went to
+        // the old one.
+        let lost_connection = |e: &Error| e.is_transient() && e.code.is_none();
+        let swapped = match pending.take() {
+            // never started, or over: look at the tables if a connection was lost on the way
+            None if lost_connection(&e) => match self.swapped(c) {
+                Ok(s) => s,
+                Err(ve) => return Err(self.unknown_state(ve)),
+            },
+            None => false,
+            Some(rx) => {
+                let _ = c.query_drop(format!("KILL QUERY {rename_id}"));
+                match rx.recv_timeout(self.lock_timeout * 2 + Duration::from_secs(5)) {
+                    Ok(Ok(())) => true,
+                    Ok(Err(re)) if lost_connection(&re) => {
+                        // its connection was lost: look at the tables
+                        match self.swapped(c) {
+                            Ok(s) => s,
+                            Err(ve) => return Err(self.unknown_state(ve)),
+                        }
+                    }
+                    Ok(Err(_)) => false,
+                    Err(_) => return Err(self.unknown_state(e)),
+                }
+            }
+        };
+        if swapped {
+            warn!("the cut-over reported an error ({e}) but the tables were swapped: the cut-over succeeded");
+            self.finish_names(c);
+            return Ok(());
+        }
+        self.drop_sentry(c);
+        if let Err(r) = self.restore_names(c) {
+            warn!("could not give the ghost table its name back: {r}");
+        }
+        Err(e.transient())
+    }
+
+    /// The RENAME's outcome cannot be known: stop, leaving the sentry in place (it keeps a late
+    /// RENAME from running), and say what to check.
+    fn unknown_state(&self, e: Error) -> Error {
+        let (gho, del) = transient_names(&self.plan.orig.name);
+        Error::failed(format!("the cut-over's RENAME did not report its outcome ({e})")).hint(format!(
+            "check SHOW PROCESSLIST for a RENAME of {}; when none runs: if {} exists the original is untouched \
+             (drop the sentry {} and rename {} back to {}); if it does not, the swap happened",
+            self.t(&self.plan.orig.name),
+            self.t(&gho),
+            self.t(&del),
+            self.t(&gho),
+            self.t(&self.plan.ghost_name)
+        ))
     }
 
     fn swap_under_lock(
@@ -171,6 +213,7 @@ impl CutOver<'_> {
         side: &mut Conn,
         mut rename: Conn,
         rename_id: u32,
+        pending: &mut Option<Receiver<Result<()>>>,
         sync: &mut Sync<'_>,
     ) -> Result<()> {
         crate::fault::point("cutover.locked")?;
@@ -205,14 +248,19 @@ impl CutOver<'_> {
                     Ok(()) => Error::failed("the RENAME completed while the original table was locked (unexpected)"),
                 });
             }
-            let state: Option<Option<Vec<u8>>> = lock
-                .exec_first("SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = ?", (rename_id,))
-                .context("looking for the waiting RENAME in the processlist")?;
-            let state = state.flatten().map(|s| String::from_utf8_lossy(&s).to_ascii_lowercase()).unwrap_or_default();
+            // from the side session: MySQL refuses performance_schema to a session under LOCK TABLES
+            let state = match self.session(side, rename_id) {
+                Ok((state, _)) => state.to_ascii_lowercase(),
+                Err(e) => {
+                    *pending = Some(rx);
+                    return Err(e.context("looking for the waiting RENAME in the processlist"));
+                }
+            };
             if state.contains("metadata lock") {
                 break;
             }
             if Instant::now() > deadline {
+                *pending = Some(rx);
                 return Err(Error::failed(format!(
                     "the RENAME was not seen waiting for the lock within {} s (state: '{state}')",
                     self.lock_timeout.as_secs()
@@ -222,12 +270,22 @@ impl CutOver<'_> {
         }
 
         // 6. release: the RENAME, queued on the original's lock, goes before the writes
-        lock.query_drop(format!("DROP TABLE {}", self.t(&del))).context("dropping the sentry table under the lock")?;
-        lock.query_drop("UNLOCK TABLES").context("unlocking the original table")?;
+        if let Err(e) = lock.query_drop(format!("DROP TABLE {}", self.t(&del))) {
+            *pending = Some(rx);
+            return Err(Error::from(e).context("dropping the sentry table under the lock"));
+        }
+        if let Err(e) = lock.query_drop("UNLOCK TABLES") {
+            // the lock session is gone: its locks are released, the RENAME goes on
+            *pending = Some(rx);
+            return Err(Error::from(e).context("unlocking the original table"));
+        }
         match rx.recv_timeout(self.lock_timeout * 2 + Duration::from_secs(1)) {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(e.context("renaming the tables")),
-            Err(_) => Err(Error::failed("the RENAME did not finish in time after the unlock")),
+            Err(_) => {
+                *pending = Some(rx);
+                Err(Error::failed("the RENAME did not finish in time after the unlock"))
+            }
         }
     }
 
@@ -256,39 +314,40 @@ impl CutOver<'_> {
         Ok(())
     }
 
-    /// Waits (up to twice the lock timeout) until session `id` no longer runs a RENAME.
-    fn wait_not_renaming(&self, conn: &mut Conn, id: u32) {
-        let deadline = Instant::now() + self.lock_timeout * 2;
-        while Instant::now() < deadline {
-            let info: Option<Option<Vec<u8>>> =
-                conn.exec_first("SELECT INFO FROM information_schema.PROCESSLIST WHERE ID = ?", (id,)).unwrap_or(None);
-            let running = info.flatten().map(|i| i.to_ascii_uppercase().starts_with(b"RENAME")).unwrap_or(false);
-            if !running {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        warn!("the cut-over's RENAME (session {id}) is still running after the failure");
+    /// The state and the statement of session `id` (empty when it is idle or gone).
+    fn session(&self, conn: &mut Conn, id: u32) -> Result<(String, String)> {
+        let sql = if self.use_performance_schema {
+            "SELECT PROCESSLIST_STATE, PROCESSLIST_INFO FROM performance_schema.threads WHERE PROCESSLIST_ID = ?"
+        } else {
+            "SELECT STATE, INFO FROM information_schema.PROCESSLIST WHERE ID = ?"
+        };
+        let row: Option<(Option<Vec<u8>>, Option<Vec<u8>>)> = conn.exec_first(sql, (id,))?;
+        let text = |b: Option<Vec<u8>>| b.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        Ok(row.map(|(s, i)| (text(s), text(i))).unwrap_or_default())
     }
 
-    /// `--cut-over two-step`: under one lock, rename the original away, then the ghost in.
+    /// `--cut-over two-step`: lock the original, apply up to the lock, rename it away under
+    /// the lock, rename the ghost in from a second session, unlock. Between the two renames
+    /// (milliseconds) the table does not exist: queued writes fail rather than wait.
     pub fn two_step(&self, sync: &mut Sync<'_>) -> Result<()> {
         let mut lock = self.endpoint.connect("cut-over lock session")?;
+        let mut side = self.endpoint.connect("cut-over ghost rename")?;
         let secs = self.lock_timeout.as_secs().max(1);
         let (orig, ghost, old) =
             (self.t(&self.plan.orig.name), self.t(&self.plan.ghost_name), self.t(&self.plan.old_name));
         lock.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
+        side.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
         let locked_at = Instant::now();
-        lock.query_drop(format!("LOCK TABLES {orig} WRITE, {ghost} WRITE"))
-            .context("locking the original and ghost tables")
+        lock.query_drop(format!("LOCK TABLES {orig} WRITE"))
+            .context("locking the original table")
             .map_err(|e| e.transient())?;
         let result = (|| -> Result<()> {
             crate::fault::point("cutover.locked")?;
             sync(self.lock_timeout).context("applying the changes logged before the lock")?;
             lock.query_drop(format!("ALTER TABLE {orig} RENAME TO {old}"))
                 .context("renaming the original table away")?;
-            if let Err(e) = lock.query_drop(format!("ALTER TABLE {ghost} RENAME TO {orig}")) {
-                // put the original back before anything can see the table missing for long
+            if let Err(e) = side.query_drop(format!("RENAME TABLE {ghost} TO {orig}")) {
+                // put the original back (still locked by this session)
                 lock.query_drop(format!("ALTER TABLE {old} RENAME TO {orig}"))
                     .context("renaming the original table back after a failed two-step cut-over")?;
                 return Err(Error::from(e).context("renaming the ghost table in"));

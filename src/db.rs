@@ -33,6 +33,8 @@ pub struct Endpoint {
     pub user: String,
     pub password: Secret,
     pub tls: Option<Tls>,
+    /// `--mysql-timeout`: read/write timeout of ordinary connections (not the binlog stream).
+    pub timeout: Option<Duration>,
 }
 
 impl fmt::Display for Endpoint {
@@ -61,8 +63,8 @@ impl Endpoint {
             // with several servers on one machine that is a different server.
             .prefer_socket(false)
             .tcp_connect_timeout(Some(Duration::from_secs(10)))
-            .read_timeout(read_timeout)
-            .write_timeout(Some(Duration::from_secs(60)))
+            .read_timeout(read_timeout.or(self.timeout))
+            .write_timeout(self.timeout.or(Some(Duration::from_secs(60))))
             .tcp_nodelay(true)
             .stmt_cache_size(Some(256));
         if let Some(tls) = &self.tls {
@@ -192,6 +194,7 @@ pub struct ServerInfo {
     pub binlog_checksum: String,
     /// `binlog_expire_logs_seconds` (or `expire_logs_days` * 86400); 0 = never purged.
     pub binlog_expire_seconds: u64,
+    pub performance_schema: bool,
 }
 
 impl ServerInfo {
@@ -230,6 +233,7 @@ impl ServerInfo {
                 .unwrap_or_default()),
             binlog_checksum: var(conn, "binlog_checksum")?.to_ascii_uppercase(),
             binlog_expire_seconds: expire,
+            performance_schema: on(var(conn, "performance_schema")?),
             version_string,
         })
     }
@@ -339,7 +343,14 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
-        let e = Endpoint { host: "h".into(), port: 1, user: "u".into(), password: Secret::new("hunter2"), tls: None };
+        let e = Endpoint {
+            host: "h".into(),
+            port: 1,
+            user: "u".into(),
+            password: Secret::new("hunter2"),
+            tls: None,
+            timeout: None,
+        };
         assert!(!format!("{e:?}").contains("hunter2"));
         assert_eq!(e.to_string(), "h:1");
     }

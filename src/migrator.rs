@@ -263,6 +263,7 @@ impl Migration {
         info!("binlog position before the copy: {start}");
         Progress::set_text(&self.progress.read_pos, start.to_string());
 
+        self.progress.heartbeat_interval_ns.store(self.cfg.heartbeat_interval.as_nanos() as i64, Ordering::Relaxed);
         let (stream_tx, stream_rx) = bounded(64);
         let (applied_tx, applied_rx) = unbounded();
         self.applied_rx = Some(applied_rx);
@@ -274,7 +275,7 @@ impl Migration {
             start,
             plan: self.plan.clone(),
             heartbeat_period: Duration::from_secs(1),
-            retries: self.cfg.default_retries,
+            retries: self.cfg.binlog_reconnects,
         };
         let (streamer, handle) = Streamer::new(spec, stream_tx, self.progress.clone());
         let fatal = self.fatal_tx.clone();
@@ -406,7 +407,7 @@ impl Migration {
                     "the changes were not applied within {} ms (backlog {}, lag {} ms)",
                     timeout.as_millis(),
                     self.progress.backlog(),
-                    self.progress.lag_ms.load(Ordering::Relaxed)
+                    self.progress.lag_ms()
                 ))
                 .transient());
             }
@@ -460,6 +461,8 @@ impl Migration {
                 plan: &plan,
                 lock_timeout: self.cfg.cut_over_lock_timeout,
                 progress: &progress,
+                use_performance_schema: self.applier.info.flavor == Flavor::MySql
+                    && self.applier.info.performance_schema,
             };
             let kind = self.cfg.cut_over;
             let mut sync = |t: Duration| self.sync(t);

@@ -59,10 +59,15 @@ pub struct Progress {
     /// Writer: apply loop. Row changes written to the ghost (after coalescing, those that
     /// coalesced count as applied too).
     pub events_applied: AtomicU64,
-    /// Writer: streamer. Milliseconds between writing a heartbeat and reading it back from the
-    /// binlog; -1 before the first.
-    pub lag_ms: AtomicI64,
-    /// Writer: streamer. The highest lag seen.
+    /// Writer: streamer. When the last heartbeat read back from the binlog was written
+    /// (ns since the epoch); 0 before the first. The lag is the time since then, so a stream
+    /// that stops delivering shows a growing lag (the throttler fails closed).
+    pub heartbeat_seen_ns: AtomicI64,
+    /// Writer: streamer. The delay of the newest heartbeat read back (read time - written), ns.
+    pub heartbeat_delay_ns: AtomicI64,
+    /// Writer: migrator (once). `--heartbeat-interval-millis`, ns.
+    pub heartbeat_interval_ns: AtomicI64,
+    /// Writer: streamer (and readers of `lag_ms`). The highest lag seen, ms.
     pub max_lag_ms: AtomicI64,
     /// Writer: streamer. Binlog coordinates read so far.
     pub read_pos: Mutex<String>,
@@ -85,7 +90,9 @@ impl Default for Progress {
             copy_done: AtomicBool::new(false),
             events_received: AtomicU64::new(0),
             events_applied: AtomicU64::new(0),
-            lag_ms: AtomicI64::new(-1),
+            heartbeat_seen_ns: AtomicI64::new(0),
+            heartbeat_delay_ns: AtomicI64::new(0),
+            heartbeat_interval_ns: AtomicI64::new(100_000_000),
             max_lag_ms: AtomicI64::new(-1),
             read_pos: Mutex::new(String::new()),
             applied_pos: Mutex::new(String::new()),
@@ -118,9 +125,25 @@ impl Progress {
     pub fn throttle_reason(&self) -> String {
         self.throttle_reason.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
-    pub fn record_lag(&self, ms: i64) {
-        self.lag_ms.store(ms, Relaxed);
-        self.max_lag_ms.fetch_max(ms, Relaxed);
+    /// A heartbeat written at `written_ns` was read back from the binlog.
+    pub fn record_heartbeat(&self, written_ns: i64) {
+        if self.heartbeat_seen_ns.fetch_max(written_ns, Relaxed) < written_ns {
+            self.heartbeat_delay_ns.store((unix_nanos() - written_ns).max(0), Relaxed);
+        }
+        self.max_lag_ms.fetch_max(self.lag_ms(), Relaxed);
+    }
+
+    /// The lag of the binlog stream behind the primary (replication lag included), in ms: the
+    /// delay of the newest heartbeat read back, or, when the next one is overdue, the time
+    /// since it should have been read (so a stalled stream shows a growing lag). -1 before the
+    /// first heartbeat.
+    pub fn lag_ms(&self) -> i64 {
+        let seen = self.heartbeat_seen_ns.load(Relaxed);
+        if seen == 0 {
+            return -1;
+        }
+        let overdue = unix_nanos() - seen - self.heartbeat_interval_ns.load(Relaxed);
+        (self.heartbeat_delay_ns.load(Relaxed).max(overdue) / 1_000_000).max(0)
     }
     pub fn set_text(cell: &Mutex<String>, v: String) {
         *cell.lock().unwrap_or_else(|e| e.into_inner()) = v;
@@ -160,7 +183,7 @@ impl Progress {
             let left = est.saturating_sub(copied) as f64 / rate.max(1e-9);
             fmt_duration(Duration::from_secs_f64(left.min(1e9)))
         };
-        let lag = self.lag_ms.load(Relaxed);
+        let lag = self.lag_ms();
         let lag = if lag < 0 { "N/A".to_string() } else { format!("{:.2}s", lag as f64 / 1000.0) };
         format!(
             "Copy: {}/{} {:.1}%; Applied: {}; Backlog: {}; Time: {}(total), {}(copy); streamer: {}; Lag: {}, State: {}; ETA: {}",

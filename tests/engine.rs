@@ -13,6 +13,19 @@ use mysql::prelude::Queryable;
 
 /// Migrates `db`.t under three writers and checks the result against their models.
 fn ledger_migration(name: &str, alter: &str, via_replica: bool, check: impl Fn(&mut mysql::Conn, &str)) {
+    ledger_migration_with(name, alter, via_replica, &[], false, check)
+}
+
+/// The same, with more flags; `kill_dumps` kills ghost-rs's binlog connections now and then
+/// (it must reconnect at a transaction boundary and lose nothing).
+fn ledger_migration_with(
+    name: &str,
+    alter: &str,
+    via_replica: bool,
+    extra: &[&str],
+    kill_dumps: bool,
+    check: impl Fn(&mut mysql::Conn, &str),
+) {
     let _g = GLOBAL_SETTINGS.read();
     let sb = Sandbox::get();
     let db = sb.fresh_db(name);
@@ -25,9 +38,32 @@ fn ledger_migration(name: &str, alter: &str, via_replica: bool, check: impl Fn(&
 
     let mut args = if via_replica { sb.args_replica(&db, "t", alter) } else { sb.args_primary(&db, "t", alter) };
     args.extend(["--execute".to_string(), "--chunk-size=500".to_string()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
     // a slower copy, so that many changes interleave with it
     let child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:25")]);
-    let (code, out) = Captured::new(child).wait(Duration::from_secs(180));
+    let cap = Captured::new(child);
+    let mut kills = 0;
+    if kill_dumps {
+        // kill ghost-rs's binlog dump connections (user ghost; the sandbox replica's is repl)
+        let mut admin = if via_replica { sb.replica() } else { sb.primary() };
+        for _ in 0..4 {
+            std::thread::sleep(Duration::from_millis(400));
+            // MySQL's information_schema processlist fails on 4-byte characters in any query
+            let q = if sb.flavor == "mysql" {
+                "SELECT PROCESSLIST_ID FROM performance_schema.threads WHERE PROCESSLIST_COMMAND LIKE 'Binlog Dump%' AND PROCESSLIST_USER = 'ghost'"
+            } else {
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = 'ghost'"
+            };
+            let ids: Vec<u64> = admin.query(q).unwrap();
+            for id in ids {
+                if admin.query_drop(format!("KILL {id}")).is_ok() {
+                    kills += 1;
+                }
+            }
+        }
+        assert!(kills > 0, "no binlog connection of ghost-rs was found to kill");
+    }
+    let (code, out) = cap.wait(Duration::from_secs(180));
     let _ = std::fs::write(format!("{}/target/ledger-{name}.log", env!("CARGO_MANIFEST_DIR")), &out);
     std::thread::sleep(Duration::from_millis(300));
     let results = writers.stop();
@@ -56,11 +92,57 @@ fn ledger_migration(name: &str, alter: &str, via_replica: bool, check: impl Fn(&
     let stall = results.iter().map(|r| r.max_latency).max().unwrap_or_default();
     let lock_ms = out.split("table locked ").nth(1).and_then(|s| s.split(' ').next()).unwrap_or("?").to_string();
     let statements: u64 = results.iter().map(|r| r.statements).sum();
+    if kill_dumps {
+        assert!(out.contains("binlog stream interrupted"), "ghost-rs should have reconnected:\n{out}");
+    }
     metric(&format!(
-        "ledger {name:<14} {}: {statements} writes, 0 lost; longest writer stall {} ms; table locked {lock_ms} ms at cut-over",
+        "ledger {name:<14} {}: {statements} writes, 0 lost; longest writer stall {} ms; table locked {lock_ms} ms at cut-over{}",
         if via_replica { "via replica" } else { "on primary " },
-        stall.as_millis()
+        stall.as_millis(),
+        if kills > 0 { format!("; binlog connection killed {kills} times") } else { String::new() }
     ));
+}
+
+#[test]
+fn ledger_reconnects_when_the_binlog_connection_is_killed() {
+    ledger_migration_with("dump_kill", "ADD COLUMN x INT", false, &["--chunk-size=200"], true, |_, _| {});
+}
+
+#[test]
+fn ledger_two_step_cut_over() {
+    ledger_migration_with("two_step", "ADD COLUMN x INT", false, &["--cut-over=two-step"], false, |_, _| {});
+}
+
+/// A DDL on the original table while the migration runs stops it, with the original intact.
+#[test]
+fn ddl_on_the_original_aborts_the_migration() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("ddl_abort");
+    create_ledger_table(&sb, &db);
+    let flag = std::env::temp_dir().join(format!("ghost-rs-test-ddl-{}", std::process::id()));
+    std::fs::write(&flag, "").unwrap();
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    args.push("--execute".into());
+    args.push(format!("--postpone-cut-over-flag-file={}", flag.display()));
+    let cap = Captured::new(spawn(&sb, &args, &[]));
+    assert!(
+        wait_for(Duration::from_secs(60), Duration::from_millis(50), || cap
+            .contains("postponing the cut-over")
+            .then_some(()))
+        .is_some(),
+        "{}",
+        cap.text()
+    );
+    let mut c = sb.primary();
+    c.query_drop(format!("ALTER TABLE `{db}`.t ADD COLUMN surprise INT")).unwrap();
+    c.query_drop(format!("UPDATE `{db}`.t SET b = b + 1 WHERE id = 1")).unwrap();
+    let (code, out) = cap.wait(Duration::from_secs(60));
+    let _ = std::fs::remove_file(&flag);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("DDL statement on the original table") || out.contains("structure changed"), "{out}");
+    assert!(out.contains("is untouched and writable"), "{out}");
+    assert!(show_create(&mut c, &db, "t").contains("surprise"), "the original is the table the DDL changed");
 }
 
 #[test]

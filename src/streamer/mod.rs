@@ -46,7 +46,7 @@ use crate::db::{BinlogPos, Endpoint, Flavor};
 use crate::error::{Context, Error, Result};
 use crate::messages::{key_bytes, Change, StreamMsg};
 use crate::plan::Plan;
-use crate::progress::{unix_nanos, Progress};
+use crate::progress::Progress;
 
 /// Changes are sent in slices of at most this many (a huge transaction never sits in memory
 /// whole).
@@ -134,8 +134,11 @@ impl Streamer {
             conn_id,
             targets: HashMap::new(),
             txn: Txn::default(),
-            ddl_re: regex::Regex::new(r"(?is)^\s*(ALTER|CREATE|DROP|RENAME|TRUNCATE|OPTIMIZE|REPAIR|IMPORT|DISCARD)\b")
-                .expect("static regex"),
+            // statements that change a table they name (CREATE TABLE ... LIKE t does not)
+            ddl_re: regex::Regex::new(
+                r"(?is)^(\s|/\*.*?\*/)*(ALTER|DROP|RENAME|TRUNCATE|OPTIMIZE|REPAIR|CREATE\s+((UNIQUE|FULLTEXT|SPATIAL)\s+)?INDEX)\b",
+            )
+            .expect("static regex"),
             stmt_re: regex::Regex::new(r"(?is)^\s*(INSERT|UPDATE|DELETE|REPLACE|LOAD)\b").expect("static regex"),
             last_pos_report: Instant::now(),
         };
@@ -445,7 +448,7 @@ impl Streamer {
         match hint.as_slice() {
             b"heartbeat" => {
                 if let Some(written) = std::str::from_utf8(&value).ok().and_then(|s| s.parse::<i64>().ok()) {
-                    self.progress.record_lag(((unix_nanos() - written) / 1_000_000).max(0));
+                    self.progress.record_heartbeat(written);
                 }
             }
             b"state" => {

@@ -109,7 +109,7 @@ impl Writers {
 fn write_loop(mut c: Conn, db: String, idx: i64, n: i64, stop: Arc<AtomicBool>, pause: Duration) -> WriterResult {
     let mut model: HashMap<i64, Row> =
         (1..=SEED_ROWS).filter(|id| id % n == idx).map(|id| (id, seed_row(id))).collect();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (idx as u64 + 1) * 0x1000_0001);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((idx as u64 + 1) * 0x1000_0001));
     let mut version: HashMap<i64, i64> = HashMap::new();
     let mut out =
         WriterResult { model: HashMap::new(), statements: 0, max_latency: Duration::ZERO, errors: Vec::new() };
@@ -125,9 +125,8 @@ fn write_loop(mut c: Conn, db: String, idx: i64, n: i64, stop: Arc<AtomicBool>, 
         let latin = format!("{}-{}", LATIN1[rng.below(LATIN1.len() as u64) as usize], rng.below(1000));
         let b = rng.below(2_000_000_000) as i64 - 1_000_000_000;
         let started = Instant::now();
-        let (res, apply): (Result<(), mysql::Error>, Box<dyn FnOnce(&mut HashMap<i64, Row>)>) = if let Some(row) =
-            model.get(&id).cloned()
-        {
+        type Apply = Box<dyn FnOnce(&mut HashMap<i64, Row>)>;
+        let (res, apply): (Result<(), mysql::Error>, Apply) = if let Some(row) = model.get(&id).cloned() {
             if op < 55 {
                 let r = c.exec_drop(format!("UPDATE {t} SET a = ?, b = ?, c = ? WHERE id = ?"), (&text, b, &latin, id));
                 (
@@ -190,7 +189,9 @@ fn write_loop(mut c: Conn, db: String, idx: i64, n: i64, stop: Arc<AtomicBool>, 
         out.max_latency = out.max_latency.max(took);
         match res {
             Ok(()) => apply(&mut model),
-            Err(mysql::Error::MySqlError(e)) if e.code == 1213 || e.code == 1205 => {} // rolled back
+            // not acknowledged: rolled back (deadlock, lock wait timeout), or the table was
+            // briefly missing (two-step cut-over)
+            Err(mysql::Error::MySqlError(e)) if [1213, 1205, 1146].contains(&e.code) => {}
             Err(e) => out.errors.push(e.to_string()),
         }
         std::thread::sleep(pause);
@@ -201,8 +202,8 @@ fn write_loop(mut c: Conn, db: String, idx: i64, n: i64, stop: Arc<AtomicBool>, 
 
 /// Reads `db`.`table` as the model's rows.
 pub fn read_table(c: &mut Conn, db: &str, table: &str) -> HashMap<i64, Row> {
-    let rows: Vec<(i64, i64, Option<String>, i64, Option<String>)> =
-        c.query(format!("SELECT id, uk, a, b, c FROM `{db}`.`{table}`")).unwrap();
+    type Raw = (i64, i64, Option<String>, i64, Option<String>);
+    let rows: Vec<Raw> = c.query(format!("SELECT id, uk, a, b, c FROM `{db}`.`{table}`")).unwrap();
     rows.into_iter().map(|(id, uk, a, b, cc)| (id, Row { uk, a, b, c: cc })).collect()
 }
 
