@@ -233,8 +233,10 @@ pub fn compare(actual: &HashMap<i64, Row>, results: &[WriterResult]) -> Vec<Stri
 /// Appends a line to target/test-metrics.txt (printed by `make test`).
 pub fn metric(line: &str) {
     use std::io::Write;
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/test-metrics.txt");
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{line}");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target");
+    let _ = std::fs::create_dir_all(dir);
+    let flavor = std::env::var("GHOST_RS_TEST_FLAVOR").unwrap_or_else(|_| "mariadb".into());
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(format!("{dir}/test-metrics.txt")) {
+        let _ = writeln!(f, "[{flavor}] {line}");
     }
 }
