@@ -321,7 +321,8 @@ impl CutOver<'_> {
         } else {
             "SELECT STATE, INFO FROM information_schema.PROCESSLIST WHERE ID = ?"
         };
-        let row: Option<(Option<Vec<u8>>, Option<Vec<u8>>)> = conn.exec_first(sql, (id,))?;
+        type Session = (Option<Vec<u8>>, Option<Vec<u8>>);
+        let row: Option<Session> = conn.exec_first(sql, (id,))?;
         let text = |b: Option<Vec<u8>>| b.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
         Ok(row.map(|(s, i)| (text(s), text(i))).unwrap_or_default())
     }

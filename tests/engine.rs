@@ -60,6 +60,8 @@ fn ledger_migration_with(
                     kills += 1;
                 }
             }
+            // and a binlog rotation between the kills
+            admin.query_drop("FLUSH BINARY LOGS").unwrap();
         }
         assert!(kills > 0, "no binlog connection of ghost-rs was found to kill");
     }
@@ -408,4 +410,133 @@ fn sigkill_mid_copy_leaves_the_original_untouched() {
     let out = run(&sb, &args, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(checksum(&mut c, &db, "_t_del"), before);
+}
+
+/// A composite primary key of a case-insensitive string and an integer with negative values,
+/// written to during the copy; the migrated table must equal the original (compared with the
+/// cut-over postponed until the writer stopped).
+#[test]
+fn composite_string_key_with_negative_values() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("composite");
+    let mut c = sb.primary();
+    c.query_drop(format!(
+        "CREATE TABLE `{db}`.t (region VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL, \
+         id INT NOT NULL, v VARCHAR(30), PRIMARY KEY (region, id)) ENGINE=InnoDB"
+    ))
+    .unwrap();
+    let regions = ["A", "b", "Ü", "zz", "é", "-", "A b", "日本"];
+    let mut values = Vec::new();
+    for (ri, r) in regions.iter().enumerate() {
+        for id in -300..300 {
+            values.push(format!("('{r}', {id}, 'v{ri}/{id}')"));
+        }
+    }
+    c.query_drop(format!("INSERT INTO `{db}`.t VALUES {}", values.join(","))).unwrap();
+
+    let flag = std::env::temp_dir().join(format!("ghost-rs-test-composite-{}", std::process::id()));
+    std::fs::write(&flag, "").unwrap();
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN extra INT DEFAULT 3");
+    args.extend([
+        "--execute".into(),
+        "--chunk-size=100".into(),
+        format!("--postpone-cut-over-flag-file={}", flag.display()),
+    ]);
+    let cap = Captured::new(spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:20")]));
+    // a writer changing rows while the copy runs: updates, deletes, inserts of new keys
+    let mut w = sb.primary();
+    let mut n = 0;
+    while !cap.contains("postponing the cut-over") && n < 3000 {
+        let r = regions[n % regions.len()];
+        let id = (n as i64 * 7919 % 700) - 350;
+        match n % 4 {
+            0 => {
+                w.exec_drop(format!("UPDATE `{db}`.t SET v = ? WHERE region = ? AND id = ?"), (format!("u{n}"), r, id))
+            }
+            1 => w.exec_drop(format!("DELETE FROM `{db}`.t WHERE region = ? AND id = ?"), (r, id)),
+            2 => w.exec_drop(format!("INSERT IGNORE INTO `{db}`.t VALUES (?, ?, ?)"), (r, id, format!("i{n}"))),
+            _ => w.exec_drop(format!("UPDATE `{db}`.t SET id = id - 1000 WHERE region = ? AND id = ?"), (r, id)),
+        }
+        .unwrap();
+        n += 1;
+    }
+    assert!(
+        wait_for(Duration::from_secs(60), Duration::from_millis(50), || cap
+            .contains("postponing the cut-over")
+            .then_some(()))
+        .is_some(),
+        "{}",
+        cap.text()
+    );
+    std::fs::remove_file(&flag).unwrap();
+    let (code, out) = cap.wait(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{out}");
+    let cols = "region, id, v";
+    let order = "region, id";
+    assert_eq!(
+        digest(&mut c, &db, "_t_del", cols, order),
+        digest(&mut c, &db, "t", cols, order),
+        "{n} writes during the copy"
+    );
+    metric(&format!("composite (ci string, negative int) key: {n} writes during the copy, tables equal"));
+}
+
+/// `--timestamp-old-table` names the old table with the time; `--ok-to-drop-table` drops it.
+#[test]
+fn old_table_naming_and_dropping() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("oldtable");
+    let mut c = sb.primary();
+    c.query_drop(format!("CREATE TABLE `{db}`.t (id INT PRIMARY KEY, v INT) ENGINE=InnoDB")).unwrap();
+    c.query_drop(format!("INSERT INTO `{db}`.t VALUES (1, 1), (2, 2)")).unwrap();
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN a INT");
+    args.extend(["--execute".into(), "--timestamp-old-table".into()]);
+    let out = run(&sb, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let names = tables(&mut c, &db);
+    assert_eq!(names.len(), 2, "{names:?}");
+    let old = &names[0];
+    assert!(old.starts_with("_t_20") && old.ends_with("_del") && old.len() == "_t_20261202150405_del".len(), "{old}");
+
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN b INT");
+    args.extend(["--execute".into(), "--ok-to-drop-table".into()]);
+    let out = run(&sb, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(tables(&mut c, &db), vec![old.clone(), "t".to_string()], "the old table of this run is dropped");
+    assert!(show_create(&mut c, &db, "t").contains("`b`"));
+}
+
+/// SIGINT (Ctrl-C) mid-copy: a clean stop, the original untouched and writable, and a message
+/// naming what is left behind.
+#[test]
+fn interrupt_stops_cleanly() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("sigint");
+    create_ledger_table(&sb, &db);
+    let mut c = sb.primary();
+    let before = checksum(&mut c, &db, "t");
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    args.extend(["--execute".into(), "--chunk-size=200".into()]);
+    let cap = Captured::new(spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:30")]));
+    assert!(wait_for(Duration::from_secs(60), Duration::from_millis(20), || cap
+        .contains("starting the row copy")
+        .then_some(()))
+    .is_some());
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = cap.child.id();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());
+    let (code, out) = cap.wait(Duration::from_secs(30));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("interrupted"), "{out}");
+    assert!(
+        out.contains("is untouched and writable; left behind: `t_sigint`.`_t_gho` and `t_sigint`.`_t_ghc`"),
+        "{out}"
+    );
+    assert_eq!(checksum(&mut c, &db, "t"), before);
+    let mut w = sb.primary();
+    w.query_drop("SET SESSION innodb_lock_wait_timeout = 2").unwrap();
+    w.query_drop(format!("UPDATE `{db}`.t SET b = b WHERE id = 1")).expect("writable");
 }

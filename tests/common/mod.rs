@@ -178,6 +178,8 @@ pub fn digest(c: &mut Conn, db: &str, table: &str, cols: &str, order_by: &str) -
         "SELECT COUNT(*), COALESCE(MD5(GROUP_CONCAT(MD5(CONCAT_WS('|', {cols})) ORDER BY {order_by} SEPARATOR '')), '') FROM `{db}`.`{table}`"
     );
     c.query_drop("SET SESSION group_concat_max_len = 1073741824").unwrap();
+    // MySQL 9.7 wants a default database for GROUP_CONCAT(... ORDER BY ...), qualified or not
+    c.query_drop(format!("USE `{db}`")).unwrap();
     let r: Option<(u64, String)> = c.query_first(q).unwrap();
     r.unwrap()
 }
