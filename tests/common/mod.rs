@@ -172,14 +172,12 @@ pub fn show_create(c: &mut Conn, db: &str, table: &str) -> String {
     row.unwrap().1
 }
 
-/// `CHECKSUM TABLE`-like digest of the given columns, ordered by `order_by`.
+/// `CHECKSUM TABLE`-like digest (SHA2: MySQL 9 has no MD5 any more) of the given columns, ordered by `order_by`.
 pub fn digest(c: &mut Conn, db: &str, table: &str, cols: &str, order_by: &str) -> (u64, String) {
     let q = format!(
-        "SELECT COUNT(*), COALESCE(MD5(GROUP_CONCAT(MD5(CONCAT_WS('|', {cols})) ORDER BY {order_by} SEPARATOR '')), '') FROM `{db}`.`{table}`"
+        "SELECT COUNT(*), COALESCE(SHA2(GROUP_CONCAT(SHA2(CONCAT_WS('|', {cols}), 256) ORDER BY {order_by} SEPARATOR ''), 256), '') FROM `{db}`.`{table}`"
     );
     c.query_drop("SET SESSION group_concat_max_len = 1073741824").unwrap();
-    // MySQL 9.7 wants a default database for GROUP_CONCAT(... ORDER BY ...), qualified or not
-    c.query_drop(format!("USE `{db}`")).unwrap();
     let r: Option<(u64, String)> = c.query_first(q).unwrap();
     r.unwrap()
 }
