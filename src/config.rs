@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::cli::{self, Args, HostPort};
+use crate::cli::{self, Args, HostPort, LoadMap};
 use crate::db::{Endpoint, Secret, Tls};
 use crate::error::{Error, Result};
 
@@ -63,6 +63,22 @@ pub struct Config {
     pub replica_server_id: u32,
     pub heartbeat_interval: Duration,
     pub throttle_flag_file: Option<PathBuf>,
+    pub critical_load_interval: Duration,
+    pub critical_load_hibernate: Duration,
+    pub throttle_http_interval: Duration,
+    pub throttle_http_timeout: Duration,
+    pub ignore_http_errors: bool,
+    pub serve_socket_file: PathBuf,
+    pub serve_tcp_port: Option<u16>,
+    pub initially_drop_socket_file: bool,
+    pub force_named_cut_over: bool,
+    pub force_named_panic: bool,
+    pub metrics_addr: Option<HostPort>,
+    pub hooks_path: Option<PathBuf>,
+    pub hooks_hint: String,
+    pub hooks_hint_owner: String,
+    pub hooks_hint_token: String,
+    pub hooks_status_interval: Duration,
     pub throttle_additional_flag_file: Option<PathBuf>,
     pub tunables: Arc<Tunables>,
 }
@@ -78,7 +94,24 @@ pub struct Tunables {
     nice_ratio: AtomicU64,
     /// The operator's `throttle` command.
     pub user_throttle: AtomicBool,
+    /// The operator's `unpostpone` command: cut over even if the postpone flag file exists.
+    pub unpostpone: AtomicBool,
     pub postpone_cut_over_flag_file: Mutex<Option<PathBuf>>,
+    pub max_load: Mutex<LoadMap>,
+    pub critical_load: Mutex<LoadMap>,
+    pub throttle_query: Mutex<Option<String>>,
+    pub throttle_http: Mutex<Option<String>>,
+    pub throttle_control_replicas: Mutex<Vec<HostPort>>,
+}
+
+/// Reads a value behind a mutex that a panicking writer cannot have left half-written (every
+/// writer replaces the value whole).
+fn read<T: Clone>(m: &Mutex<T>) -> T {
+    m.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+fn write<T>(m: &Mutex<T>, v: T) {
+    *m.lock().unwrap_or_else(|e| e.into_inner()) = v;
 }
 
 impl Tunables {
@@ -90,6 +123,45 @@ impl Tunables {
     }
     pub fn nice_ratio(&self) -> f64 {
         f64::from_bits(self.nice_ratio.load(Ordering::Relaxed))
+    }
+    pub fn set_nice_ratio(&self, r: f64) {
+        self.nice_ratio.store(r.to_bits(), Ordering::Relaxed)
+    }
+    pub fn max_load(&self) -> LoadMap {
+        read(&self.max_load)
+    }
+    pub fn set_max_load(&self, v: LoadMap) {
+        write(&self.max_load, v)
+    }
+    pub fn critical_load(&self) -> LoadMap {
+        read(&self.critical_load)
+    }
+    pub fn set_critical_load(&self, v: LoadMap) {
+        write(&self.critical_load, v)
+    }
+    pub fn throttle_query(&self) -> Option<String> {
+        read(&self.throttle_query)
+    }
+    pub fn set_throttle_query(&self, v: Option<String>) {
+        write(&self.throttle_query, v)
+    }
+    pub fn throttle_http(&self) -> Option<String> {
+        read(&self.throttle_http)
+    }
+    pub fn set_throttle_http(&self, v: Option<String>) {
+        write(&self.throttle_http, v)
+    }
+    pub fn throttle_control_replicas(&self) -> Vec<HostPort> {
+        read(&self.throttle_control_replicas)
+    }
+    pub fn set_throttle_control_replicas(&self, v: Vec<HostPort>) {
+        write(&self.throttle_control_replicas, v)
+    }
+    pub fn postpone_flag_file(&self) -> Option<PathBuf> {
+        read(&self.postpone_cut_over_flag_file)
+    }
+    pub fn set_postpone_flag_file(&self, v: Option<PathBuf>) {
+        write(&self.postpone_cut_over_flag_file, v)
     }
 }
 
@@ -108,11 +180,6 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     flag(args.allow_nullable_unique_key, "--allow-nullable-unique-key");
     flag(args.test_on_replica, "--test-on-replica");
     flag(args.migrate_on_replica, "--migrate-on-replica");
-    flag(args.throttle_query.is_some(), "--throttle-query");
-    flag(args.throttle_http.is_some(), "--throttle-http");
-    flag(!args.throttle_control_replicas.is_empty(), "--throttle-control-replicas");
-    flag(!args.max_load.is_empty(), "--max-load");
-    flag(!args.critical_load.is_empty(), "--critical-load");
     flag(args.replication_lag_query.is_some(), "--replication-lag-query");
     flag(args.checkpoint, "--checkpoint");
     flag(args.revert, "--revert");
@@ -129,12 +196,8 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     flag(args.trigger_suffix.is_some(), "--trigger-suffix");
     flag(args.remove_trigger_suffix_if_exists, "--remove-trigger-suffix-if-exists");
     flag(args.storage_engine != cli::StorageEngine::Innodb, "--storage-engine=rocksdb");
-    flag(args.hooks_path.is_some(), "--hooks-path");
-    flag(args.serve_tcp_port.is_some_and(|p| p != 0), "--serve-tcp-port");
-    flag(args.serve_socket_file.is_some(), "--serve-socket-file");
     flag(args.copy_threads.is_some_and(|n| n != 1), "--copy-threads");
     flag(args.chunk_time != 500, "--chunk-time");
-    flag(args.metrics_addr.is_some(), "--metrics-addr");
     flag(args.resume, "--resume");
     flag(args.tungsten, "--tungsten");
     flag(args.ask_pass, "--ask-pass");
@@ -180,6 +243,10 @@ impl Config {
         };
         let database = required(&args.database, "--database")?;
         let table = required(&args.table, "--table")?;
+        let socket = args
+            .serve_socket_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("/tmp/ghost-rs.{database}.{table}.sock")));
         let alter = required(&args.alter, "--alter")?;
         let topology = if args.test_on_replica {
             Topology::TestOnReplica
@@ -207,7 +274,13 @@ impl Config {
             max_lag_millis: AtomicU64::new(args.max_lag_millis),
             nice_ratio: AtomicU64::new(args.nice_ratio.to_bits()),
             user_throttle: AtomicBool::new(false),
+            unpostpone: AtomicBool::new(false),
             postpone_cut_over_flag_file: Mutex::new(args.postpone_cut_over_flag_file.clone()),
+            max_load: Mutex::new(args.max_load.clone()),
+            critical_load: Mutex::new(args.critical_load.clone()),
+            throttle_query: Mutex::new(args.throttle_query.clone()),
+            throttle_http: Mutex::new(args.throttle_http.clone()),
+            throttle_control_replicas: Mutex::new(args.throttle_control_replicas.clone()),
         };
         Ok(Config {
             endpoint: Endpoint {
@@ -253,8 +326,47 @@ impl Config {
             replica_server_id: args.replica_server_id,
             heartbeat_interval: Duration::from_millis(args.heartbeat_interval_millis),
             throttle_flag_file: args.throttle_flag_file.clone(),
+            critical_load_interval: Duration::from_millis(args.critical_load_interval_millis),
+            critical_load_hibernate: Duration::from_secs(args.critical_load_hibernate_seconds),
+            throttle_http_interval: Duration::from_millis(args.throttle_http_interval_millis.max(10)),
+            throttle_http_timeout: Duration::from_millis(args.throttle_http_timeout_millis.max(10)),
+            ignore_http_errors: args.ignore_http_errors,
+            serve_socket_file: socket,
+            serve_tcp_port: args.serve_tcp_port.filter(|p| *p != 0),
+            initially_drop_socket_file: args.initially_drop_socket_file,
+            force_named_cut_over: args.force_named_cut_over,
+            force_named_panic: args.force_named_panic,
+            metrics_addr: args.metrics_addr.clone(),
+            hooks_path: args.hooks_path.clone(),
+            hooks_hint: args.hooks_hint.clone().unwrap_or_default(),
+            hooks_hint_owner: args.hooks_hint_owner.clone().unwrap_or_default(),
+            hooks_hint_token: args.hooks_hint_token.clone().unwrap_or_default(),
+            hooks_status_interval: Duration::from_secs(args.hooks_status_interval.max(1)),
             throttle_additional_flag_file: args.throttle_additional_flag_file.clone(),
             tunables: Arc::new(tunables),
         })
+    }
+}
+
+#[cfg(test)]
+pub mod tests_support {
+    use super::*;
+
+    /// gh-ost's defaults, for unit tests of the components that read tunables.
+    pub fn tunables() -> Tunables {
+        Tunables {
+            chunk_size: AtomicU64::new(1000),
+            dml_batch_size: AtomicU64::new(10),
+            max_lag_millis: AtomicU64::new(1500),
+            nice_ratio: AtomicU64::new(0f64.to_bits()),
+            user_throttle: AtomicBool::new(false),
+            unpostpone: AtomicBool::new(false),
+            postpone_cut_over_flag_file: Mutex::new(None),
+            max_load: Mutex::new(LoadMap::default()),
+            critical_load: Mutex::new(LoadMap::default()),
+            throttle_query: Mutex::new(None),
+            throttle_http: Mutex::new(None),
+            throttle_control_replicas: Mutex::new(Vec::new()),
+        }
     }
 }

@@ -20,7 +20,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 use log::{info, warn};
@@ -33,10 +33,13 @@ use crate::config::{Config, CutOver as CutOverKind};
 use crate::cutover::CutOver;
 use crate::db::{self, Flavor};
 use crate::error::{Context, Error, Result};
+use crate::hooks::{Hook, HookContext, HookError, Hooks};
 use crate::inspector::{self, Inspection};
 use crate::messages::Applied;
+use crate::metrics::Metrics;
 use crate::plan::{Plan, TableNames};
 use crate::progress::{fmt_duration, Phase, Progress};
+use crate::server::{Server, ServerContext};
 use crate::sql;
 use crate::streamer::{Streamer, StreamerHandle, StreamerSpec};
 use crate::throttler::Throttler;
@@ -49,14 +52,36 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
     for w in alter.warnings() {
         warn!("{w}");
     }
+    let timestamp = cfg.timestamp_old_table.then(timestamp_now);
+    let names = TableNames::new(&cfg.table, timestamp.as_deref())?;
+    let hooks = make_hooks(&cfg, &names, None);
+    for f in hooks.found() {
+        info!("hook found: {}", f.display());
+    }
+    hooks.run(Hook::Startup, &progress.hook_state()).map_err(|e| hook_refusal(&e))?;
+
     let inspection = inspector::inspect(&cfg)?;
     progress.rows_estimate.store(inspection.row_estimate, Ordering::Relaxed);
     check_interrupted(&interrupted)?;
+    let hooks = Arc::new(make_hooks(&cfg, &names, Some(&inspection)));
+    hooks.run(Hook::Validated, &progress.hook_state()).map_err(|e| hook_refusal(&e))?;
+    if let Err(e) = hooks.run(Hook::RowcountComplete, &progress.hook_state()) {
+        warn!("{e} (ignored)");
+    }
+
+    // The socket first: a second migration of this table is refused before anything changes.
+    let server = if cfg.execute {
+        Some(Server::bind(&cfg.serve_socket_file, cfg.serve_tcp_port, cfg.initially_drop_socket_file)?)
+    } else {
+        None
+    };
+    let metrics = match (&cfg.metrics_addr, cfg.execute) {
+        (Some(addr), true) => Some(Metrics::bind(addr)?),
+        _ => None,
+    };
 
     progress.set_phase(Phase::Preparing);
     let mut applier = Applier::connect(&inspection.applier, &inspection.applier_info, &cfg.database)?;
-    let timestamp = cfg.timestamp_old_table.then(timestamp_now);
-    let names = TableNames::new(&cfg.table, timestamp.as_deref())?;
     let plan = applier.prepare_ghost(&cfg, &inspection.table, &alter, names)?;
     print_plan(&cfg, &inspection, &plan, &alter);
 
@@ -69,19 +94,63 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
         return Ok(());
     }
 
-    let mut m = Migration::new(cfg, inspection, applier, Arc::new(plan), progress, interrupted);
+    let mut m = Migration::new(cfg, inspection, applier, Arc::new(plan), progress, interrupted, hooks);
+    if let Some(server) = server {
+        m.start_server(server)?;
+    }
+    if let Some(metrics) = metrics {
+        let (p, t, d, tb, stop) =
+            (m.progress.clone(), m.cfg.tunables.clone(), m.cfg.database.clone(), m.cfg.table.clone(), m.stop.clone());
+        m.threads.others.push(spawn("metrics", move || metrics.serve(p, t, d, tb, stop))?);
+    }
     let result = m.execute();
     m.shutdown();
     match result {
         Ok(()) => {
             m.cleanup_after_success();
+            if let Err(e) = m.hooks.run(Hook::Success, &m.progress.hook_state()) {
+                warn!("{e} (the migration itself succeeded)");
+            }
             Ok(())
         }
         Err(e) => {
             m.progress.set_phase(Phase::Failed);
-            Err(e.hint(m.leftovers_hint()))
+            let e = e.hint(m.leftovers_hint());
+            let mut state = m.progress.hook_state();
+            state.last_error = Some(e.message.clone());
+            if let Err(he) = m.hooks.run(Hook::Failure, &state) {
+                warn!("{he} (ignored)");
+            }
+            Err(e)
         }
     }
+}
+
+/// The hooks of this run; `inspection` adds the host the migration writes on.
+fn make_hooks(cfg: &Config, names: &TableNames, inspection: Option<&Inspection>) -> Hooks {
+    Hooks::new(
+        cfg.hooks_path.clone(),
+        HookContext {
+            database: cfg.database.clone(),
+            table: cfg.table.clone(),
+            ghost_table: names.ghost.clone(),
+            old_table: names.old.clone(),
+            ddl: cfg.alter.clone(),
+            host: cfg.endpoint.host.clone(),
+            port: cfg.endpoint.port,
+            applier_host: inspection.map(|i| i.applier.host.clone()).unwrap_or_default(),
+            executing_host: String::new(),
+            hint: cfg.hooks_hint.clone(),
+            hint_owner: cfg.hooks_hint_owner.clone(),
+            hint_token: cfg.hooks_hint_token.clone(),
+            dry_run: !cfg.execute,
+            revert: false,
+        },
+    )
+}
+
+fn hook_refusal(e: &HookError) -> Error {
+    Error::refused(format!("{e}")).hint("the hook refused the migration; nothing was changed")
 }
 
 fn check_interrupted(flag: &AtomicBool) -> Result<()> {
@@ -94,11 +163,8 @@ fn check_interrupted(flag: &AtomicBool) -> Result<()> {
 
 /// `YYYYMMDDhhmmss` in UTC, for `--timestamp-old-table`.
 fn timestamp_now() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    match crate::streamer::decode::timestamp_value(secs, 0) {
-        mysql::Value::Date(y, mo, d, h, mi, s, _) => format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}"),
-        _ => secs.to_string(),
-    }
+    let (y, mo, d, h, mi, s) = crate::progress::utc_now();
+    format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}")
 }
 
 fn print_plan(cfg: &Config, insp: &Inspection, plan: &Plan, alter: &AlterPlan) {
@@ -192,8 +258,9 @@ struct Migration {
     marker_seq: AtomicU64,
     changelog_created: bool,
     swapped: bool,
-    copy_started: Option<Instant>,
     last_status: Instant,
+    hooks: Arc<Hooks>,
+    last_status_hook: Instant,
 }
 
 impl Migration {
@@ -204,6 +271,7 @@ impl Migration {
         plan: Arc<Plan>,
         progress: Arc<Progress>,
         interrupted: Arc<AtomicBool>,
+        hooks: Arc<Hooks>,
     ) -> Self {
         let (fatal_tx, fatal_rx) = unbounded();
         Migration {
@@ -221,8 +289,9 @@ impl Migration {
             marker_seq: AtomicU64::new(0),
             changelog_created: false,
             swapped: false,
-            copy_started: None,
             last_status: Instant::now(),
+            hooks,
+            last_status_hook: Instant::now(),
         }
     }
 
@@ -238,8 +307,9 @@ impl Migration {
             .context("waiting for the binlog stream to deliver ghost-rs's first marker")?;
         info!("binlog stream is live; starting the row copy");
 
+        self.hooks.run(Hook::BeforeRowCopy, &self.progress.hook_state()).map_err(|e| hook_refusal(&e))?;
         self.progress.set_phase(Phase::Copying);
-        self.copy_started = Some(Instant::now());
+        *self.progress.copy_started.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         self.start_copy()?;
         while !self.progress.copy_done.load(Ordering::Relaxed) {
             self.tick(Duration::from_millis(100))?;
@@ -249,6 +319,9 @@ impl Migration {
         }
         self.check_fatal()?;
         self.print_status();
+        if let Err(e) = self.hooks.run(Hook::RowCopyComplete, &self.progress.hook_state()) {
+            warn!("{e} (ignored)");
+        }
 
         self.postpone()?;
         self.cut_over()
@@ -322,8 +395,52 @@ impl Migration {
             tunables: self.cfg.tunables.clone(),
             progress: self.progress.clone(),
             stop: self.stop.clone(),
+            applier: insp.applier.clone(),
+            credentials: insp.inspected.clone(),
+            database: self.cfg.database.clone(),
+            changelog: self.plan.changelog_name.clone(),
+            critical_load_interval: self.cfg.critical_load_interval,
+            critical_load_hibernate: self.cfg.critical_load_hibernate,
+            http_interval: self.cfg.throttle_http_interval,
+            http_timeout: self.cfg.throttle_http_timeout,
+            ignore_http_errors: self.cfg.ignore_http_errors,
+            fatal: self.fatal_tx.clone(),
         };
         self.threads.others.push(spawn("throttler", move || throttler.run())?);
+        Ok(())
+    }
+
+    /// Serves interactive commands until the end of the run.
+    fn start_server(&mut self, server: Server) -> Result<()> {
+        let cfg = &self.cfg;
+        let ctx = ServerContext {
+            database: cfg.database.clone(),
+            table: cfg.table.clone(),
+            ghost_table: self.plan.ghost_name.clone(),
+            inspected: self.insp.inspected.to_string(),
+            applier: self.insp.applier.to_string(),
+            started_at: crate::progress::utc_now_text(),
+            socket: cfg.serve_socket_file.clone(),
+            tcp_port: cfg.serve_tcp_port,
+            force_named_cut_over: cfg.force_named_cut_over,
+            force_named_panic: cfg.force_named_panic,
+            throttle_flag_file: cfg.throttle_flag_file.clone(),
+            throttle_additional_flag_file: cfg.throttle_additional_flag_file.clone(),
+            panic_flag_file: cfg.panic_flag_file.clone(),
+            tunables: cfg.tunables.clone(),
+            progress: self.progress.clone(),
+            fatal: self.fatal_tx.clone(),
+            on_command: {
+                let (hooks, progress) = (self.hooks.clone(), self.progress.clone());
+                Box::new(move |line: &str| {
+                    let mut state = progress.hook_state();
+                    state.last_interactive_command = Some(line.to_string());
+                    hooks.run(Hook::InteractiveCommand, &state).map_err(|e| e.to_string())
+                })
+            },
+        };
+        let stop = self.stop.clone();
+        self.threads.others.push(spawn("server", move || server.serve(Arc::new(ctx), stop))?);
         Ok(())
     }
 
@@ -336,6 +453,7 @@ impl Migration {
             self.stop.clone(),
             self.cfg.default_retries,
             self.mysql8(),
+            self.hooks.clone(),
         )?;
         let fatal = self.fatal_tx.clone();
         self.threads.copy = Some(spawn("copy", move || {
@@ -379,12 +497,18 @@ impl Migration {
         if self.last_status.elapsed() >= Duration::from_secs(every) {
             self.print_status();
         }
+        if self.last_status_hook.elapsed() >= self.cfg.hooks_status_interval {
+            self.last_status_hook = Instant::now();
+            if let Err(e) = self.hooks.run(Hook::Status, &self.progress.hook_state()) {
+                warn!("{e} (ignored)");
+            }
+        }
         Ok(())
     }
 
     fn print_status(&mut self) {
         self.last_status = Instant::now();
-        info!("{}", self.progress.status_line(self.copy_started));
+        info!("{}", self.progress.status_line());
     }
 
     /// Writes a marker and waits until the apply loop has applied everything logged before it.
@@ -426,15 +550,23 @@ impl Migration {
         }
     }
 
+    /// Waits while the postpone flag file exists, unless the operator said `unpostpone`.
     fn postpone(&mut self) -> Result<()> {
         let tunables = self.cfg.tunables.clone();
-        let flag = move || tunables.postpone_cut_over_flag_file.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let flag = move || tunables.postpone_flag_file().filter(|f| f.exists());
         let mut announced = false;
-        while let Some(f) = flag().filter(|f| f.exists()) {
+        while let Some(f) = flag() {
+            if self.cfg.tunables.unpostpone.load(Ordering::Relaxed) {
+                info!("cut-over unpostponed by the operator (the flag file {} still exists)", f.display());
+                break;
+            }
             if !announced {
                 info!("postponing the cut-over while {} exists (delete it to cut over)", f.display());
                 announced = true;
                 self.progress.set_phase(Phase::Postponing);
+                if let Err(e) = self.hooks.run(Hook::BeginPostponed, &self.progress.hook_state()) {
+                    warn!("{e} (ignored)");
+                }
             }
             self.tick(Duration::from_millis(200))?;
         }
@@ -453,6 +585,17 @@ impl Migration {
             self.progress.set_phase(Phase::CuttingOver);
             self.progress.cut_over_attempts.fetch_add(1, Ordering::Relaxed);
             info!("cut-over attempt {attempt} of {}", self.cfg.default_retries);
+            if let Err(e) = self.hooks.run(Hook::BeforeCutOver, &self.progress.hook_state()) {
+                if attempt >= self.cfg.default_retries {
+                    return Err(Error::failed(format!("{e}")).context("cutting over"));
+                }
+                warn!("{e}: the cut-over waits and tries again");
+                let until = Instant::now() + Duration::from_secs(1);
+                while Instant::now() < until {
+                    self.tick(Duration::from_millis(100))?;
+                }
+                continue;
+            }
             let applier_ep = self.insp.applier.clone();
             let plan = self.plan.clone();
             let progress = self.progress.clone();

@@ -77,6 +77,12 @@ pub struct Progress {
     pub throttle_reason: Mutex<String>,
     /// Writer: cut-over. Longest time the original table was locked at cut-over, in ms.
     pub cut_over_lock_ms: AtomicU64,
+    /// Writer: throttler. A critical-load hibernation: copy and apply wait.
+    pub hibernating: AtomicBool,
+    /// Writer: migrator. When the row copy started.
+    pub copy_started: Mutex<Option<Instant>>,
+    /// Writer: copy. Duration of the last chunk, µs.
+    pub last_chunk_us: AtomicU64,
     pub cut_over_attempts: AtomicU64,
 }
 
@@ -98,6 +104,9 @@ impl Default for Progress {
             applied_pos: Mutex::new(String::new()),
             throttle_reason: Mutex::new(String::new()),
             cut_over_lock_ms: AtomicU64::new(0),
+            hibernating: AtomicBool::new(false),
+            last_chunk_us: AtomicU64::new(0),
+            copy_started: Mutex::new(None),
             cut_over_attempts: AtomicU64::new(0),
         }
     }
@@ -162,7 +171,8 @@ impl Progress {
     }
 
     /// gh-ost's status line: `Copy: 1000/2000 50.0%; Applied: 12; Backlog: 0/1000; Time: 10s(total), 8s(copy); streamer: mysql-bin.000001:1234; Lag: 0.01s, State: migrating; ETA: 8s`
-    pub fn status_line(&self, copy_started: Option<Instant>) -> String {
+    pub fn status_line(&self) -> String {
+        let copy_started = *self.copy_started.lock().unwrap_or_else(|e| e.into_inner());
         let copied = self.rows_copied.load(Relaxed);
         let est = self.rows_estimate.load(Relaxed);
         let elapsed = self.elapsed();
@@ -213,6 +223,48 @@ pub fn fmt_duration(d: Duration) -> String {
     }
 }
 
+impl Progress {
+    /// The values hooks receive (`GH_OST_ELAPSED_SECONDS`, `GH_OST_COPIED_ROWS`, ...).
+    pub fn hook_state(&self) -> crate::hooks::HookState {
+        let copied = self.rows_copied.load(Relaxed);
+        let est = self.rows_estimate.load(Relaxed);
+        let copy_started = *self.copy_started.lock().unwrap_or_else(|e| e.into_inner());
+        let copy_elapsed = copy_started.map(|t| t.elapsed()).unwrap_or_default();
+        let eta = (copied > 0 && !copy_elapsed.is_zero()).then(|| {
+            let rate = copied as f64 / copy_elapsed.as_secs_f64();
+            (est.saturating_sub(copied) as f64 / rate.max(1e-9)) as u64
+        });
+        let lag = self.lag_ms().max(0) as f64 / 1000.0;
+        crate::hooks::HookState {
+            elapsed_seconds: self.elapsed().as_secs(),
+            elapsed_copy_seconds: copy_elapsed.as_secs(),
+            copied_rows: copied,
+            estimated_rows: est,
+            progress_pct: self.percent(),
+            inspected_lag_seconds: lag,
+            heartbeat_lag_seconds: lag,
+            status: self.status_line(),
+            etc_seconds: if self.copy_done.load(Relaxed) { Some(0) } else { eta },
+            ..Default::default()
+        }
+    }
+}
+
+/// The current UTC time as `(year, month, day, hour, minute, second)`.
+pub fn utc_now() -> (u16, u8, u8, u8, u8, u8) {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    match crate::streamer::decode::timestamp_value(secs, 0) {
+        mysql::Value::Date(y, mo, d, h, mi, s, _) => (y, mo, d, h, mi, s),
+        _ => (1970, 1, 1, 0, 0, 0),
+    }
+}
+
+/// `2026-12-02 15:04:05 UTC`
+pub fn utc_now_text() -> String {
+    let (y, mo, d, h, mi, s) = utc_now();
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
+}
+
 /// Nanoseconds since the epoch, for heartbeats.
 pub fn unix_nanos() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0)
@@ -230,11 +282,11 @@ mod tests {
         p.events_received.store(15, Relaxed);
         p.events_applied.store(12, Relaxed);
         p.set_phase(Phase::Copying);
-        let s = p.status_line(None);
+        let s = p.status_line();
         assert!(s.starts_with("Copy: 1000/2000 50.0%; Applied: 12; Backlog: 3;"), "{s}");
         assert!(s.contains("State: migrating"), "{s}");
         p.set_throttle("flag-file /tmp/x exists");
-        assert!(p.status_line(None).contains("State: throttled, flag-file /tmp/x exists"));
+        assert!(p.status_line().contains("State: throttled, flag-file /tmp/x exists"));
     }
 
     #[test]

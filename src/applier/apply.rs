@@ -144,6 +144,11 @@ impl ApplyLoop {
             if self.stop.load(Ordering::Relaxed) {
                 return Ok(());
             }
+            if self.progress.hibernating.load(Ordering::Relaxed) {
+                // critical-load hibernation: no writes at all
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
             let msg = match self.rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => continue,

@@ -33,6 +33,7 @@ use mysql::{Conn, Params, Row, Value};
 use crate::config::Tunables;
 use crate::db::Endpoint;
 use crate::error::{Context, Error, Result};
+use crate::hooks::{Hook, Hooks};
 use crate::plan::Plan;
 use crate::progress::Progress;
 use crate::sql::{Builder, KeyStatement, Param};
@@ -49,6 +50,7 @@ pub struct Copier {
     stop: Arc<AtomicBool>,
     retries: u32,
     mysql8: bool,
+    hooks: Arc<Hooks>,
 }
 
 impl Copier {
@@ -61,9 +63,10 @@ impl Copier {
         stop: Arc<AtomicBool>,
         retries: u32,
         mysql8: bool,
+        hooks: Arc<Hooks>,
     ) -> Result<Copier> {
         let conn = endpoint.connect("row copy")?;
-        Ok(Copier { endpoint: endpoint.clone(), conn, plan, tunables, progress, stop, retries, mysql8 })
+        Ok(Copier { endpoint: endpoint.clone(), conn, plan, tunables, progress, stop, retries, mysql8, hooks })
     }
 
     /// Copies the whole key range. Returns when done or stopped.
@@ -113,6 +116,7 @@ impl Copier {
             self.progress.rows_copied.fetch_add(affected, Ordering::Relaxed);
             crate::fault::point("copy.chunk")?;
             let took = started.elapsed();
+            self.progress.last_chunk_us.store(took.as_micros() as u64, Ordering::Relaxed);
             let nice = self.tunables.nice_ratio();
             if nice > 0.0 {
                 std::thread::sleep(took.mul_f64(nice));
@@ -161,6 +165,11 @@ impl Copier {
                 Err(e) if e.is_transient() && attempt < self.retries && !self.stop.load(Ordering::Relaxed) => {
                     attempt += 1;
                     warn!("{what} failed ({e}); retrying (attempt {attempt})");
+                    let mut state = self.progress.hook_state();
+                    state.last_error = Some(e.message.clone());
+                    if let Err(he) = self.hooks.run(Hook::BatchCopyRetry, &state) {
+                        warn!("{he} (ignored)");
+                    }
                     std::thread::sleep(Duration::from_millis(100 * attempt.min(10) as u64));
                     if self.conn.ping().is_err() {
                         self.conn = self.endpoint.connect("row copy")?;

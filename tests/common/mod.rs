@@ -246,6 +246,12 @@ impl Captured {
 
     /// Waits for the process to exit (at most `timeout`); returns its exit code.
     pub fn wait(mut self, timeout: Duration) -> (Option<i32>, String) {
+        let r = self.wait_inner(timeout);
+        std::mem::forget(self);
+        r
+    }
+
+    fn wait_inner(&mut self, timeout: Duration) -> (Option<i32>, String) {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -264,5 +270,14 @@ impl Captured {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+/// A test that fails while ghost-rs runs must not leave it running: it would go on writing
+/// into the next run's tables of the same name.
+impl Drop for Captured {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
