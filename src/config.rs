@@ -44,6 +44,7 @@ pub struct Config {
     pub topology: Topology,
     pub allow_on_master: bool,
     pub allow_master_master: bool,
+    pub test_on_replica_skip_replica_stop: bool,
     pub assume_rbr: bool,
     pub exact_rowcount: bool,
     pub default_retries: u32,
@@ -178,8 +179,6 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     flag(args.discard_foreign_keys, "--discard-foreign-keys");
     flag(args.skip_foreign_key_checks, "--skip-foreign-key-checks");
     flag(args.allow_nullable_unique_key, "--allow-nullable-unique-key");
-    flag(args.test_on_replica, "--test-on-replica");
-    flag(args.migrate_on_replica, "--migrate-on-replica");
     flag(args.replication_lag_query.is_some(), "--replication-lag-query");
     flag(args.checkpoint, "--checkpoint");
     flag(args.revert, "--revert");
@@ -301,6 +300,7 @@ impl Config {
             topology,
             allow_on_master: args.allow_on_master,
             allow_master_master: args.allow_master_master,
+            test_on_replica_skip_replica_stop: args.test_on_replica_skip_replica_stop,
             assume_rbr: args.assume_rbr,
             exact_rowcount: args.exact_rowcount,
             default_retries: args.default_retries,

@@ -360,6 +360,24 @@ impl CutOver<'_> {
         result.map_err(|e| e.transient())
     }
 
+    /// `--test-on-replica`: replication is already stopped, so nothing changes the original;
+    /// apply up to now, swap the tables and swap them back in two atomic RENAMEs. This proves
+    /// the swap works and leaves the migrated table as the ghost, beside the original, for
+    /// comparison.
+    pub fn swap_and_back(&self, sync: &mut Sync<'_>) -> Result<()> {
+        let mut conn = self.endpoint.connect("test-on-replica cut-over")?;
+        conn.query_drop(format!("SET SESSION lock_wait_timeout = {}", self.lock_timeout.as_secs().max(1)))?;
+        sync(self.lock_timeout).context("applying the changes up to the replication stop")?;
+        let (orig, ghost, old) =
+            (self.t(&self.plan.orig.name), self.t(&self.plan.ghost_name), self.t(&self.plan.old_name));
+        let started = Instant::now();
+        conn.query_drop(format!("RENAME TABLE {orig} TO {old}, {ghost} TO {orig}")).context("swapping the tables")?;
+        conn.query_drop(format!("RENAME TABLE {orig} TO {ghost}, {old} TO {orig}"))
+            .context("swapping the tables back")?;
+        info!("tables swapped and swapped back in {} ms", started.elapsed().as_millis());
+        Ok(())
+    }
+
     fn table_comment(&self, conn: &mut Conn, name: &str) -> Result<Option<String>> {
         let c: Option<Vec<u8>> = conn
             .exec_first(

@@ -251,6 +251,17 @@ impl ServerInfo {
         }
     }
 
+    /// `STOP REPLICA` / `START REPLICA` (MariaDB 10.5+ and MySQL 8.0.22+ take the new names).
+    pub fn replication_sql(&self, start: bool) -> &'static str {
+        let old = self.flavor == Flavor::MySql && self.version < (8, 0, 22);
+        match (start, old) {
+            (true, false) => "START REPLICA",
+            (false, false) => "STOP REPLICA",
+            (true, true) => "START SLAVE",
+            (false, true) => "STOP SLAVE",
+        }
+    }
+
     /// The statement that shows replication status (both flavors accept the new name).
     pub fn replica_status_sql(&self) -> &'static str {
         match self.flavor {

@@ -24,12 +24,13 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 use log::{info, warn};
+use mysql::prelude::Queryable;
 
 use crate::alter::{parse_alter, AlterPlan};
 use crate::applier::apply::ApplyLoop;
 use crate::applier::copy::Copier;
 use crate::applier::{run_heartbeat, Applier};
-use crate::config::{Config, CutOver as CutOverKind};
+use crate::config::{Config, CutOver as CutOverKind, Topology};
 use crate::cutover::CutOver;
 use crate::db::{self, Flavor};
 use crate::error::{Context, Error, Result};
@@ -261,6 +262,7 @@ struct Migration {
     last_status: Instant,
     hooks: Arc<Hooks>,
     last_status_hook: Instant,
+    tested_on_replica: bool,
 }
 
 impl Migration {
@@ -292,6 +294,7 @@ impl Migration {
             last_status: Instant::now(),
             hooks,
             last_status_hook: Instant::now(),
+            tested_on_replica: false,
         }
     }
 
@@ -573,7 +576,43 @@ impl Migration {
         Ok(())
     }
 
+    /// `--test-on-replica`: stop replication (unless `--test-on-replica-skip-replica-stop`), swap
+    /// the tables and swap them back; replication stays stopped.
+    fn test_on_replica_cut_over(&mut self) -> Result<()> {
+        self.sync(Duration::from_secs(120)).context("catching up before the test cut-over")?;
+        self.progress.set_phase(Phase::CuttingOver);
+        let info = self.insp.inspected_info.clone();
+        if self.cfg.test_on_replica_skip_replica_stop {
+            warn!(
+                "--test-on-replica-skip-replica-stop: replication keeps running; the tables may diverge after the test"
+            );
+        } else {
+            if let Err(e) = self.hooks.run(Hook::StopReplication, &self.progress.hook_state()) {
+                return Err(Error::failed(format!("{e}")).context("the test cut-over (replication not stopped)"));
+            }
+            let mut c = self.insp.inspected.connect("replication control")?;
+            c.query_drop(info.replication_sql(false)).context("stopping replication on the replica")?;
+            info!("replication stopped on {} ({})", self.insp.inspected, info.replication_sql(false));
+        }
+        let (ep, plan, progress) = (self.insp.applier.clone(), self.plan.clone(), self.progress.clone());
+        let co = CutOver {
+            endpoint: &ep,
+            plan: &plan,
+            lock_timeout: self.cfg.cut_over_lock_timeout,
+            progress: &progress,
+            use_performance_schema: false,
+        };
+        let mut sync = |t: Duration| self.sync(t);
+        co.swap_and_back(&mut sync)?;
+        self.tested_on_replica = true;
+        self.progress.set_phase(Phase::Done);
+        Ok(())
+    }
+
     fn cut_over(&mut self) -> Result<()> {
+        if self.cfg.topology == Topology::TestOnReplica {
+            return self.test_on_replica_cut_over();
+        }
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -639,6 +678,7 @@ impl Migration {
 
     /// Stops and joins every thread. Safe to call twice.
     fn shutdown(&mut self) {
+        // (test-on-replica leaves replication stopped on purpose: the tables are compared first)
         self.stop.store(true, Ordering::SeqCst);
         if let Some((handle, _)) = &self.threads.streamer {
             handle.stop();
@@ -664,6 +704,28 @@ impl Migration {
         let t = |n: &str| sql::table(&self.cfg.database, n);
         if let Err(e) = self.applier.drop_table(&self.plan.changelog_name) {
             warn!("could not drop the changelog table {}: {e}", t(&self.plan.changelog_name));
+        }
+        if self.tested_on_replica {
+            let shared: Vec<String> = self.plan.columns.iter().map(|c| sql::ident(&c.orig.name)).collect();
+            let ghost_cols: Vec<String> = self.plan.columns.iter().map(|c| sql::ident(&c.ghost.name)).collect();
+            let info = &self.insp.inspected_info;
+            println!(
+                "Test on replica done on {}: the tables were swapped and swapped back. {} is the original, {} the migrated table.\n\
+                 Replication is {}.\n\
+                 Compare them, e.g.: SELECT COUNT(*), SUM(CRC32(CONCAT_WS('|', {}))) FROM {};  and: ... CONCAT_WS('|', {}) ... FROM {};\n\
+                 Then drop {} and restart replication: {};",
+                self.insp.inspected,
+                t(&self.cfg.table),
+                t(&self.plan.ghost_name),
+                if self.cfg.test_on_replica_skip_replica_stop { "still running (--test-on-replica-skip-replica-stop)" } else { "stopped" },
+                shared.join(", "),
+                t(&self.cfg.table),
+                ghost_cols.join(", "),
+                t(&self.plan.ghost_name),
+                t(&self.plan.ghost_name),
+                info.replication_sql(true)
+            );
+            return;
         }
         if self.cfg.ok_to_drop_table {
             match self.applier.drop_table(&self.plan.old_name) {
@@ -717,7 +779,6 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>
 /// Refuses a `--replica-server-id` that a real replica uses: connecting with it would kill
 /// that replica's dump thread.
 fn check_server_id_free(conn: &mut mysql::Conn, info: &db::ServerInfo, id: u32) -> Result<()> {
-    use mysql::prelude::Queryable;
     if id == info.server_id {
         return Err(Error::refused(format!(
             "--replica-server-id {id} is the server_id of the inspected server itself"

@@ -1,5 +1,6 @@
 -- The ALTER moves the primary key to another existing unique key:
--- DROP PRIMARY KEY, ADD PRIMARY KEY (uk columns). The event changes both keys.
+-- DROP PRIMARY KEY, ADD PRIMARY KEY (uid) (and a plain index for the
+-- AUTO_INCREMENT id). The event changes both keys.
 drop table if exists gh_ost_test;
 create table gh_ost_test (
   id int not null auto_increment,

@@ -1,0 +1,23 @@
+-- --alter given as a whole "ALTER TABLE gh_ost_test ..." statement.
+drop table if exists gh_ost_test;
+create table gh_ost_test (
+  id int auto_increment,
+  i int not null,
+  primary key(id)
+) auto_increment=1;
+
+insert into gh_ost_test values (null, 1), (null, 2), (null, 3);
+
+drop event if exists gh_ost_test;
+delimiter ;;
+create event gh_ost_test
+  on schedule every 1 second
+  starts current_timestamp
+  ends current_timestamp + interval 60 second
+  on completion not preserve
+  enable
+  do
+begin
+  insert into gh_ost_test values (null, 4);
+  update gh_ost_test set i = i * 2 where id = 1;
+end ;;
