@@ -509,9 +509,9 @@ pub struct Args {
           value_name = "N")]
     pub copy_threads: Option<usize>,
 
-    /// Target duration of one chunk, in milliseconds; chunk size adapts to it (10..=60000) (ghost-rs)
+    /// Target duration of one chunk, in milliseconds: the chunk size adapts to it (0 = keep --chunk-size; up to 60000) (ghost-rs)
     #[arg(long, default_value_t = 500, help_heading = COPY,
-          value_parser = clap::value_parser!(u64).range(10..=60_000), value_name = "MS")]
+          value_parser = clap::value_parser!(u64).range(0..=60_000), value_name = "MS")]
     pub chunk_time: u64,
 
     /// Skip the checksum comparison of original and ghost table before cut-over (ghost-rs)

@@ -76,6 +76,8 @@ pub struct Config {
     pub force_named_panic: bool,
     pub metrics_addr: Option<HostPort>,
     pub hooks_path: Option<PathBuf>,
+    pub copy_threads: usize,
+    pub chunk_time: Duration,
     pub hooks_hint: String,
     pub hooks_hint_owner: String,
     pub hooks_hint_token: String,
@@ -195,8 +197,6 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     flag(args.trigger_suffix.is_some(), "--trigger-suffix");
     flag(args.remove_trigger_suffix_if_exists, "--remove-trigger-suffix-if-exists");
     flag(args.storage_engine != cli::StorageEngine::Innodb, "--storage-engine=rocksdb");
-    flag(args.copy_threads.is_some_and(|n| n != 1), "--copy-threads");
-    flag(args.chunk_time != 500, "--chunk-time");
     flag(args.resume, "--resume");
     flag(args.tungsten, "--tungsten");
     flag(args.ask_pass, "--ask-pass");
@@ -226,6 +226,13 @@ fn warn_no_effect(args: &Args) {
     );
     said(args.skip_checksum, "--skip-checksum", "this version does not checksum before the cut-over yet");
     said(args.stack, "--stack", "errors carry their context instead of a stack trace");
+}
+
+/// `--copy-threads` when not given: half the cores of this machine, at least 1, at most 8 (the
+/// copy is bound by the server's cores and disks; ghost-rs usually runs near the server).
+fn default_copy_threads() -> usize {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    (cores / 2).clamp(1, 8)
 }
 
 impl Config {
@@ -338,6 +345,8 @@ impl Config {
             force_named_panic: args.force_named_panic,
             metrics_addr: args.metrics_addr.clone(),
             hooks_path: args.hooks_path.clone(),
+            copy_threads: args.copy_threads.unwrap_or_else(default_copy_threads),
+            chunk_time: Duration::from_millis(args.chunk_time),
             hooks_hint: args.hooks_hint.clone().unwrap_or_default(),
             hooks_hint_owner: args.hooks_hint_owner.clone().unwrap_or_default(),
             hooks_hint_token: args.hooks_hint_token.clone().unwrap_or_default(),

@@ -28,7 +28,7 @@ use mysql::prelude::Queryable;
 
 use crate::alter::{parse_alter, AlterPlan};
 use crate::applier::apply::ApplyLoop;
-use crate::applier::copy::Copier;
+use crate::applier::copy::{Copier, CopyContext};
 use crate::applier::{run_heartbeat, Applier};
 use crate::config::{Config, CutOver as CutOverKind, Topology};
 use crate::cutover::CutOver;
@@ -448,16 +448,18 @@ impl Migration {
     }
 
     fn start_copy(&mut self) -> Result<()> {
-        let copier = Copier::new(
-            &self.insp.applier,
-            self.plan.clone(),
-            self.cfg.tunables.clone(),
-            self.progress.clone(),
-            self.stop.clone(),
-            self.cfg.default_retries,
-            self.mysql8(),
-            self.hooks.clone(),
-        )?;
+        let copier = Copier::new(CopyContext {
+            endpoint: self.insp.applier.clone(),
+            plan: self.plan.clone(),
+            tunables: self.cfg.tunables.clone(),
+            progress: self.progress.clone(),
+            stop: self.stop.clone(),
+            retries: self.cfg.default_retries,
+            mysql8: self.mysql8(),
+            hooks: self.hooks.clone(),
+            threads: self.cfg.copy_threads,
+            chunk_time: self.cfg.chunk_time,
+        })?;
         let fatal = self.fatal_tx.clone();
         self.threads.copy = Some(spawn("copy", move || {
             if let Err(e) = copier.run() {

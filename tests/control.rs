@@ -52,6 +52,7 @@ fn start(sb: &Sandbox, name: &str, extra: &[String], chunk_sleep_ms: u32) -> Run
     args.extend([
         "--execute".into(),
         "--chunk-size=100".into(),
+        "--chunk-time=0".into(),
         format!("--serve-socket-file={}", sock.display()),
         format!("--postpone-cut-over-flag-file={}", postpone.display()),
     ]);
@@ -398,4 +399,19 @@ fn hooks_run_in_order_with_gh_ost_variables() {
     assert_eq!(success[9].parse::<f64>().unwrap(), 100.0);
     assert_eq!(success[14], "127.0.0.1", "migrated host");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--chunk-time`: with chunks far faster than the target, the chunk size grows.
+#[test]
+fn chunk_size_adapts_to_chunk_time() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    // `start` fixes --chunk-time=0; a later --chunk-time wins
+    let run = start(&sb, "ctl_adapt", &["--chunk-time=300".into()], 5);
+    let grown = wait_for(Duration::from_secs(20), Duration::from_millis(100), || {
+        let n: u64 = send(&run.sock, "chunk-size=?").trim().parse().unwrap();
+        (n > 400).then_some(n)
+    });
+    assert!(grown.is_some(), "the chunk size should grow from 100: {}", send(&run.sock, "chunk-size=?"));
+    finish(run, 0);
 }

@@ -37,7 +37,7 @@ fn ledger_migration_with(
     std::thread::sleep(Duration::from_millis(300));
 
     let mut args = if via_replica { sb.args_replica(&db, "t", alter) } else { sb.args_primary(&db, "t", alter) };
-    args.extend(["--execute".to_string(), "--chunk-size=500".to_string()]);
+    args.extend(["--execute".to_string(), "--chunk-size=500".to_string(), "--chunk-time=0".to_string()]);
     args.extend(extra.iter().map(|s| s.to_string()));
     // a slower copy, so that many changes interleave with it
     let child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:25")]);
@@ -108,6 +108,11 @@ fn ledger_migration_with(
 #[test]
 fn ledger_reconnects_when_the_binlog_connection_is_killed() {
     ledger_migration_with("dump_kill", "ADD COLUMN x INT", false, &["--chunk-size=200"], true, |_, _| {});
+}
+
+#[test]
+fn ledger_parallel_copy() {
+    ledger_migration_with("parallel", "ADD COLUMN x INT", true, &["--copy-threads=3"], false, |_, _| {});
 }
 
 #[test]
@@ -384,7 +389,7 @@ fn sigkill_mid_copy_leaves_the_original_untouched() {
     let create_before = show_create(&mut c, &db, "t");
 
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
-    args.extend(["--execute".into(), "--chunk-size=200".into()]);
+    args.extend(["--execute".into(), "--chunk-size=200".into(), "--chunk-time=0".into()]);
     let mut child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:30")]);
     let copied = wait_for(Duration::from_secs(60), Duration::from_millis(20), || {
         let n: Option<u64> = c.query_first(format!("SELECT COUNT(*) FROM `{db}`.`_t_gho`")).ok().flatten();
@@ -441,6 +446,7 @@ fn composite_string_key_with_negative_values() {
     args.extend([
         "--execute".into(),
         "--chunk-size=100".into(),
+        "--chunk-time=0".into(),
         format!("--postpone-cut-over-flag-file={}", flag.display()),
     ]);
     let cap = Captured::new(spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:20")]));
@@ -519,7 +525,7 @@ fn interrupt_stops_cleanly() {
     let mut c = sb.primary();
     let before = checksum(&mut c, &db, "t");
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
-    args.extend(["--execute".into(), "--chunk-size=200".into()]);
+    args.extend(["--execute".into(), "--chunk-size=200".into(), "--chunk-time=0".into()]);
     let cap = Captured::new(spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:30")]));
     assert!(wait_for(Duration::from_secs(60), Duration::from_millis(20), || cap
         .contains("starting the row copy")

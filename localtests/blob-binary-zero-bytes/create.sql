@@ -27,7 +27,7 @@ create event gh_ost_test
   enable
   do
 begin
-  insert into gh_ost_test values (null, unhex(md5(rand())), unhex(sha2(rand(), 256)), concat(x'00', unhex(sha2(rand(), 512)), x'00'));
+  insert into gh_ost_test values (null, unhex(left(sha2(rand(), 256), 32)), unhex(sha2(rand(), 256)), concat(x'00', unhex(sha2(rand(), 512)), x'00'));
   insert into gh_ost_test values (null, x'00', x'0000', x'000000');
   update gh_ost_test set vb = concat(vb, x'00'), bl = concat(x'ff', bl) where id = 2;
   update gh_ost_test set bin = x'7f' where id = 5;

@@ -17,8 +17,9 @@
 //! key (a row the apply already wrote) stops the migration instead of silently losing or
 //! changing data (e.g. a new UNIQUE key that would drop duplicates, a value that does not fit).
 //!
-//! Each chunk's range is independent, so several copiers can run on separate connections; the
-//! walk itself reads only the key index (`LIMIT 1 OFFSET n` from the lower bound).
+//! Each chunk's range is independent: one thread walks the key index (`LIMIT 1 OFFSET n` from
+//! the lower bound, index-only) and hands the ranges to `--copy-threads` workers, each on its
+//! own connection. With `--chunk-time` the chunk grows or shrinks to take about that long.
 //!
 //! Talks to: the original (read, share-locked) and ghost (write) tables on the applier server.
 
@@ -38,98 +39,249 @@ use crate::plan::Plan;
 use crate::progress::Progress;
 use crate::sql::{Builder, KeyStatement, Param};
 
+use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
+
 /// The copy waits while the apply backlog is larger than this: applying has priority.
 const MAX_BACKLOG: u64 = 5_000;
 
+/// What every copy session shares.
+#[derive(Clone)]
+pub struct CopyContext {
+    pub endpoint: Endpoint,
+    pub plan: Arc<Plan>,
+    pub tunables: Arc<Tunables>,
+    pub progress: Arc<Progress>,
+    pub stop: Arc<AtomicBool>,
+    pub retries: u32,
+    pub mysql8: bool,
+    pub hooks: Arc<Hooks>,
+    /// Copy sessions running chunks in parallel.
+    pub threads: usize,
+    /// Target time per chunk (`--chunk-time`); zero keeps `--chunk-size` fixed.
+    pub chunk_time: Duration,
+}
+
+/// One key range to copy: `(lower, upper]`, or `[lower, upper]` for the first.
+struct Job {
+    lower: Vec<Value>,
+    upper: Vec<Value>,
+    inclusive: bool,
+}
+
+/// What a worker reports after a chunk.
+struct Done {
+    rows_examined: u64,
+    took: Duration,
+}
+
 pub struct Copier {
-    endpoint: Endpoint,
-    conn: Conn,
-    plan: Arc<Plan>,
-    tunables: Arc<Tunables>,
-    progress: Arc<Progress>,
-    stop: Arc<AtomicBool>,
-    retries: u32,
-    mysql8: bool,
-    hooks: Arc<Hooks>,
+    ctx: CopyContext,
+    session: Session,
 }
 
 impl Copier {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        endpoint: &Endpoint,
-        plan: Arc<Plan>,
-        tunables: Arc<Tunables>,
-        progress: Arc<Progress>,
-        stop: Arc<AtomicBool>,
-        retries: u32,
-        mysql8: bool,
-        hooks: Arc<Hooks>,
-    ) -> Result<Copier> {
-        let conn = endpoint.connect("row copy")?;
-        Ok(Copier { endpoint: endpoint.clone(), conn, plan, tunables, progress, stop, retries, mysql8, hooks })
+    pub fn new(ctx: CopyContext) -> Result<Copier> {
+        let session = Session::new(&ctx, "row copy range walk")?;
+        Ok(Copier { ctx, session })
     }
 
-    /// Copies the whole key range. Returns when done or stopped.
+    /// Copies the whole key range: this thread walks the key index and hands chunks to
+    /// `threads` workers, each with its own connection. Returns when done or stopped.
     pub fn run(mut self) -> Result<()> {
-        let plan = self.plan.clone();
-        let b = Builder::new(&plan, self.mysql8);
-        let min = self.key_bound(&b, false)?;
-        let max = self.key_bound(&b, true)?;
+        let plan = self.ctx.plan.clone();
+        let b = Builder::new(&plan, self.ctx.mysql8);
+        let min = self.session.key_bound(&b, false)?;
+        let max = self.session.key_bound(&b, true)?;
         let (Some(min), Some(max)) = (min, max) else {
             info!("the original table is empty: nothing to copy");
-            self.progress.copy_done.store(true, Ordering::Relaxed);
+            self.ctx.progress.copy_done.store(true, Ordering::Relaxed);
             return Ok(());
         };
-        debug!("copy range: {min:?} .. {max:?}");
+        debug!("copy range: {min:?} .. {max:?}, {} thread(s)", self.ctx.threads);
+        let threads = self.ctx.threads.max(1);
+        let (job_tx, job_rx) = bounded::<Job>(threads);
+        let (done_tx, done_rx) = unbounded::<Result<Done>>();
+        let mut workers = Vec::new();
+        for i in 0..threads {
+            let mut w = Session::new(&self.ctx, "row copy")?;
+            let (rx, tx) = (job_rx.clone(), done_tx.clone());
+            workers.push(
+                std::thread::Builder::new()
+                    .name(format!("copy {i}"))
+                    .spawn(move || w.work(rx, tx))
+                    .map_err(|e| Error::failed(format!("cannot start a copy thread: {e}")))?,
+            );
+        }
+        drop(done_tx);
+        let walked = self.walk(&b, min, max, &job_tx, &done_rx);
+        drop(job_tx);
+        // the workers finish their chunks; their results (and errors) drain here
+        let mut result = walked;
+        for d in done_rx.iter() {
+            match d {
+                Ok(d) => self.adapt(&d),
+                Err(e) if result.is_ok() => result = Err(e),
+                Err(_) => {}
+            }
+        }
+        for w in workers {
+            let _ = w.join();
+        }
+        if result.is_ok() && !self.ctx.stop.load(Ordering::Relaxed) {
+            self.ctx.progress.copy_done.store(true, Ordering::Relaxed);
+            info!("row copy complete: {} rows copied", self.ctx.progress.rows_copied.load(Ordering::Relaxed));
+        }
+        result
+    }
+
+    /// Walks the key index from `min` to `max` in chunks of the current size.
+    fn walk(
+        &mut self,
+        b: &Builder,
+        min: Vec<Value>,
+        max: Vec<Value>,
+        jobs: &Sender<Job>,
+        done: &Receiver<Result<Done>>,
+    ) -> Result<()> {
         let chunk_end = b.chunk_end(false);
         let chunk_end_first = b.chunk_end(true);
-        let copy = b.copy_chunk(false);
-        let copy_first = b.copy_chunk(true);
         let mut lower = min;
         let mut first = true;
         loop {
-            if !self.wait_for_go()? {
+            // results so far: adapt the chunk size, stop on a worker's error
+            while let Ok(d) = done.try_recv() {
+                self.adapt(&d?);
+            }
+            if !self.session.wait_for_go()? {
                 return Ok(());
             }
-            let size = self.tunables.chunk_size().max(1);
+            let size = self.ctx.tunables.chunk_size().max(1);
             let end_stmt = if first { &chunk_end_first } else { &chunk_end };
             let offset = Value::UInt(size - 1);
-            let end: Vec<Value> = match self.retrying("finding the end of the next chunk", |c| {
+            let end: Vec<Value> = match self.session.retrying("finding the end of the next chunk", |c| {
                 let row: Option<Row> = c.exec_first(&end_stmt.sql, params(end_stmt, &lower, &max, Some(&offset)))?;
                 Ok(row.map(|r| r.unwrap()))
             })? {
                 Some(e) => e,
                 None => max.clone(),
             };
-            let copy_stmt = if first { &copy_first } else { &copy };
-            let started = Instant::now();
-            let copied = self.retrying("copying a chunk", |c| {
-                c.exec_drop(&copy_stmt.sql, params(copy_stmt, &lower, &end, None))?;
-                let affected = c.affected_rows();
-                let warnings = c.warnings();
-                Ok((affected, warnings))
-            })?;
-            let (affected, warnings) = copied;
-            if warnings > 0 {
-                self.check_warnings()?;
+            let last = end == max;
+            let job = Job { lower: std::mem::replace(&mut lower, end.clone()), upper: end, inclusive: first };
+            // a full queue waits for a worker; a worker's failure ends the walk
+            loop {
+                match jobs.send_timeout(job_clone(&job), Duration::from_millis(100)) {
+                    Ok(()) => break,
+                    Err(crossbeam_channel::SendTimeoutError::Timeout(_)) => {
+                        if let Ok(d) = done.try_recv() {
+                            self.adapt(&d?);
+                        }
+                        if self.ctx.stop.load(Ordering::Relaxed) {
+                            return Ok(());
+                        }
+                    }
+                    Err(crossbeam_channel::SendTimeoutError::Disconnected(_)) => {
+                        return Err(Error::failed("the copy workers stopped"));
+                    }
+                }
             }
-            self.progress.rows_copied.fetch_add(affected, Ordering::Relaxed);
-            crate::fault::point("copy.chunk")?;
-            let took = started.elapsed();
-            self.progress.last_chunk_us.store(took.as_micros() as u64, Ordering::Relaxed);
-            let nice = self.tunables.nice_ratio();
-            if nice > 0.0 {
-                std::thread::sleep(took.mul_f64(nice));
+            if last {
+                return Ok(());
             }
-            if end == max {
-                break;
-            }
-            lower = end;
             first = false;
         }
-        self.progress.copy_done.store(true, Ordering::Relaxed);
-        info!("row copy complete: {} rows copied", self.progress.rows_copied.load(Ordering::Relaxed));
-        Ok(())
+    }
+
+    /// `--chunk-time`: grow or shrink the chunk to take about the target time; a chunk twice
+    /// too slow shrinks it at once. Bounded to 10..=100000 rows.
+    fn adapt(&self, d: &Done) {
+        let target = self.ctx.chunk_time;
+        if target.is_zero() || d.took.is_zero() {
+            return;
+        }
+        let size = self.ctx.tunables.chunk_size();
+        if d.rows_examined < size / 2 {
+            return; // the last, short chunk says nothing about the rate
+        }
+        let new = next_chunk_size(size, d.took, target);
+        if new != size {
+            debug!("chunk took {} ms: chunk size {size} -> {new}", d.took.as_millis());
+            self.ctx.tunables.chunk_size.store(new, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The next chunk size for a chunk of `size` rows that took `took`, aiming at `target`:
+/// proportional, at most doubling, at least halving, except that a chunk more than twice too
+/// slow shrinks to the proportional size at once. Bounded to 10..=100000 rows.
+pub fn next_chunk_size(size: u64, took: Duration, target: Duration) -> u64 {
+    let ratio = target.as_secs_f64() / took.as_secs_f64().max(1e-6);
+    let factor = if ratio < 0.5 { ratio } else { ratio.clamp(0.5, 2.0) };
+    ((size as f64 * factor) as u64).clamp(10, 100_000)
+}
+
+fn job_clone(j: &Job) -> Job {
+    Job { lower: j.lower.clone(), upper: j.upper.clone(), inclusive: j.inclusive }
+}
+
+/// A connection of the copy, and what it needs to copy and retry.
+struct Session {
+    ctx: CopyContext,
+    conn: Conn,
+}
+
+impl Session {
+    fn new(ctx: &CopyContext, what: &str) -> Result<Session> {
+        Ok(Session { ctx: ctx.clone(), conn: ctx.endpoint.connect(what)? })
+    }
+
+    /// Copies chunks until the job channel closes or a chunk fails.
+    fn work(&mut self, jobs: Receiver<Job>, done: Sender<Result<Done>>) {
+        let plan = self.ctx.plan.clone();
+        let b = Builder::new(&plan, self.ctx.mysql8);
+        let (copy, copy_first) = (b.copy_chunk(false), b.copy_chunk(true));
+        for job in jobs.iter() {
+            let r = (|| -> Result<Option<Done>> {
+                if !self.wait_for_go()? {
+                    return Ok(None);
+                }
+                let stmt = if job.inclusive { &copy_first } else { &copy };
+                let started = Instant::now();
+                let (affected, warnings, examined) = self.retrying("copying a chunk", |c| {
+                    c.exec_drop(&stmt.sql, params(stmt, &job.lower, &job.upper, None))?;
+                    // "Records: n  Duplicates: d  Warnings: w": n rows were read
+                    let info = c.info_str().into_owned();
+                    let examined = info
+                        .split("Records: ")
+                        .nth(1)
+                        .and_then(|r| r.split_whitespace().next())
+                        .and_then(|n| n.parse().ok());
+                    Ok((c.affected_rows(), c.warnings(), examined.unwrap_or(c.affected_rows())))
+                })?;
+                let took = started.elapsed();
+                if warnings > 0 {
+                    self.check_warnings()?;
+                }
+                let p = &self.ctx.progress;
+                p.rows_copied.fetch_add(affected, Ordering::Relaxed);
+                p.last_chunk_us.store(took.as_micros() as u64, Ordering::Relaxed);
+                crate::fault::point("copy.chunk")?;
+                let nice = self.ctx.tunables.nice_ratio();
+                if nice > 0.0 {
+                    std::thread::sleep(took.mul_f64(nice));
+                }
+                Ok(Some(Done { rows_examined: examined, took }))
+            })();
+            match r {
+                Ok(Some(d)) => {
+                    let _ = done.send(Ok(d));
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    let _ = done.send(Err(e));
+                    return;
+                }
+            }
+        }
     }
 
     fn key_bound(&mut self, b: &Builder, largest: bool) -> Result<Option<Vec<Value>>> {
@@ -144,11 +296,11 @@ impl Copier {
     /// false when stopped.
     fn wait_for_go(&self) -> Result<bool> {
         loop {
-            if self.stop.load(Ordering::Relaxed) {
+            if self.ctx.stop.load(Ordering::Relaxed) {
                 return Ok(false);
             }
-            let reason = self.progress.throttle_reason();
-            if reason.is_empty() && self.progress.backlog() <= MAX_BACKLOG {
+            let reason = self.ctx.progress.throttle_reason();
+            if reason.is_empty() && self.ctx.progress.backlog() <= MAX_BACKLOG {
                 return Ok(true);
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -162,17 +314,17 @@ impl Copier {
         loop {
             match f(&mut self.conn) {
                 Ok(v) => return Ok(v),
-                Err(e) if e.is_transient() && attempt < self.retries && !self.stop.load(Ordering::Relaxed) => {
+                Err(e) if e.is_transient() && attempt < self.ctx.retries && !self.ctx.stop.load(Ordering::Relaxed) => {
                     attempt += 1;
                     warn!("{what} failed ({e}); retrying (attempt {attempt})");
-                    let mut state = self.progress.hook_state();
+                    let mut state = self.ctx.progress.hook_state();
                     state.last_error = Some(e.message.clone());
-                    if let Err(he) = self.hooks.run(Hook::BatchCopyRetry, &state) {
+                    if let Err(he) = self.ctx.hooks.run(Hook::BatchCopyRetry, &state) {
                         warn!("{he} (ignored)");
                     }
                     std::thread::sleep(Duration::from_millis(100 * attempt.min(10) as u64));
                     if self.conn.ping().is_err() {
-                        self.conn = self.endpoint.connect("row copy")?;
+                        self.conn = self.ctx.endpoint.connect("row copy")?;
                     }
                 }
                 Err(e) => return Err(e.context(what.to_string())),
@@ -185,7 +337,7 @@ impl Copier {
     fn check_warnings(&mut self) -> Result<()> {
         let rows: Vec<(Vec<u8>, u32, Vec<u8>)> =
             self.conn.query("SHOW WARNINGS").context("reading the copy's warnings")?;
-        let key = &self.plan.ghost_key_name;
+        let key = &self.ctx.plan.ghost_key_name;
         for (_level, code, message) in rows {
             let message = String::from_utf8_lossy(&message).into_owned();
             let expected_duplicate =
@@ -218,4 +370,21 @@ fn params(stmt: &KeyStatement, lower: &[Value], upper: &[Value], offset: Option<
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_size_adapts_to_the_target_time() {
+        let ms = Duration::from_millis;
+        assert_eq!(next_chunk_size(1000, ms(500), ms(500)), 1000);
+        assert_eq!(next_chunk_size(1000, ms(100), ms(500)), 2000, "grows at most 2x");
+        assert_eq!(next_chunk_size(1000, ms(400), ms(500)), 1250);
+        assert_eq!(next_chunk_size(1000, ms(800), ms(500)), 625);
+        assert_eq!(next_chunk_size(1000, ms(5000), ms(500)), 100, "a slow chunk shrinks at once");
+        assert_eq!(next_chunk_size(20, ms(5000), ms(500)), 10, "bounded below");
+        assert_eq!(next_chunk_size(90_000, ms(10), ms(500)), 100_000, "bounded above");
+    }
 }
