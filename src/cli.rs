@@ -511,7 +511,7 @@ pub struct Args {
 
     /// Target duration of one chunk, in milliseconds: the chunk size adapts to it (0 = keep --chunk-size; up to 60000) (ghost-rs)
     #[arg(long, default_value_t = 500, help_heading = COPY,
-          value_parser = clap::value_parser!(u64).range(0..=60_000), value_name = "MS")]
+          value_parser = chunk_time, value_name = "MS")]
     pub chunk_time: u64,
 
     /// Skip the checksum comparison of original and ghost table before cut-over (ghost-rs)
@@ -1154,6 +1154,16 @@ fn optional_host_port_required(text: &str) -> Result<Option<HostPort>, String> {
         return Ok(None);
     }
     HostPort::parse(text, None).map(Some)
+}
+
+/// `--chunk-time`: 0 (off) or 10..=60000 ms.
+fn chunk_time(text: &str) -> Result<u64, String> {
+    let n: u64 = text.trim().parse().map_err(|_| format!("'{text}' is not a number of milliseconds"))?;
+    if n == 0 || (10..=60_000).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("{n} is out of range: 0 (off) or 10..=60000 milliseconds"))
+    }
 }
 
 fn host_port_list(text: &str) -> Result<Vec<HostPort>, String> {

@@ -77,6 +77,7 @@ pub struct Config {
     pub metrics_addr: Option<HostPort>,
     pub hooks_path: Option<PathBuf>,
     pub copy_threads: usize,
+    pub allow_lossy: bool,
     pub chunk_time: Duration,
     pub hooks_hint: String,
     pub hooks_hint_owner: String,
@@ -188,7 +189,6 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     flag(args.force_table_names.is_some(), "--force-table-names");
     flag(args.statsd_addr.is_some(), "--statsd-addr");
     flag(args.gtid, "--gtid");
-    flag(args.allow_lossy, "--allow-lossy");
     flag(args.skip_strict_mode, "--skip-strict-mode");
     flag(args.aliyun_rds, "--aliyun-rds");
     flag(args.gcp, "--gcp");
@@ -346,6 +346,7 @@ impl Config {
             metrics_addr: args.metrics_addr.clone(),
             hooks_path: args.hooks_path.clone(),
             copy_threads: args.copy_threads.unwrap_or_else(default_copy_threads),
+            allow_lossy: args.allow_lossy,
             chunk_time: Duration::from_millis(args.chunk_time),
             hooks_hint: args.hooks_hint.clone().unwrap_or_default(),
             hooks_hint_owner: args.hooks_hint_owner.clone().unwrap_or_default(),

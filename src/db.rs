@@ -164,6 +164,22 @@ pub fn session_sql_mode(server_mode: &str) -> String {
     modes.join(",")
 }
 
+/// Takes the strict modes out of a session's sql_mode (`--allow-lossy`).
+pub fn relax_strict(conn: &mut Conn) -> Result<()> {
+    let mode: Option<Vec<u8>> = conn.query_first("SELECT @@SESSION.sql_mode")?;
+    let mode = String::from_utf8_lossy(&mode.unwrap_or_default()).into_owned();
+    let relaxed: Vec<&str> = mode
+        .split(',')
+        .filter(|m| {
+            !m.is_empty()
+                && !m.eq_ignore_ascii_case("STRICT_ALL_TABLES")
+                && !m.eq_ignore_ascii_case("STRICT_TRANS_TABLES")
+        })
+        .collect();
+    conn.query_drop(format!("SET SESSION sql_mode = '{}'", relaxed.join(",")))?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
     MySql,
@@ -307,12 +323,11 @@ pub fn binlog_position(conn: &mut Conn, info: &ServerInfo) -> Result<BinlogPos> 
         Error::refused("the server reports no binary log position (binary logging is off)")
             .hint("enable log_bin on the server")
     })?;
-    let file: Vec<u8> = row.get("File").ok_or_else(|| Error::failed("no File column in the binlog status"))?;
-    let pos: u64 = row
-        .get::<Vec<u8>, _>("Position")
-        .and_then(|p| String::from_utf8_lossy(&p).parse().ok())
+    let file = row_text(&row, &["File"]).ok_or_else(|| Error::failed("no File column in the binlog status"))?;
+    let pos: u64 = row_text(&row, &["Position"])
+        .and_then(|p| p.parse().ok())
         .ok_or_else(|| Error::failed("no Position column in the binlog status"))?;
-    Ok(BinlogPos { file: String::from_utf8_lossy(&file).into_owned(), pos })
+    Ok(BinlogPos { file, pos })
 }
 
 /// A text column of a `SHOW` row by any of its names (MySQL renamed many: Master_Host /
@@ -320,11 +335,7 @@ pub fn binlog_position(conn: &mut Conn, info: &ServerInfo) -> Result<BinlogPos> 
 pub fn row_text(row: &Row, names: &[&str]) -> Option<String> {
     for n in names {
         if let Some(idx) = row.columns_ref().iter().position(|c| c.name_str().eq_ignore_ascii_case(n)) {
-            return match row.as_ref(idx) {
-                Some(mysql::Value::Bytes(b)) => Some(String::from_utf8_lossy(b).into_owned()),
-                Some(mysql::Value::NULL) | None => None,
-                Some(v) => Some(v.as_sql(true).trim_matches('\'').to_string()),
-            };
+            return crate::schema::value_bytes(row.as_ref(idx)).map(|b| String::from_utf8_lossy(&b).into_owned());
         }
     }
     None

@@ -19,6 +19,7 @@ mod error;
 mod fault;
 mod hooks;
 mod inspector;
+mod lossy;
 mod messages;
 mod metrics;
 mod migrator;

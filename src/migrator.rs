@@ -36,6 +36,7 @@ use crate::db::{self, Flavor};
 use crate::error::{Context, Error, Result};
 use crate::hooks::{Hook, HookContext, HookError, Hooks};
 use crate::inspector::{self, Inspection};
+use crate::lossy;
 use crate::messages::Applied;
 use crate::metrics::Metrics;
 use crate::plan::{Plan, TableNames};
@@ -85,6 +86,17 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
     let mut applier = Applier::connect(&inspection.applier, &inspection.applier_info, &cfg.database)?;
     let plan = applier.prepare_ghost(&cfg, &inspection.table, &alter, names)?;
     print_plan(&cfg, &inspection, &plan, &alter);
+    // data the ALTER would lose, before any copy (the ghost goes again on a refusal)
+    let findings = {
+        let mut conn = inspection.inspected.connect("lossy-change check")?;
+        lossy::check(&mut conn, &plan)
+    };
+    if let Err(e) = findings.and_then(|f| lossy::enforce(&f, cfg.allow_lossy, &plan.orig)) {
+        if let Err(d) = applier.drop_table(&plan.ghost_name) {
+            warn!("could not drop the ghost table again: {d}");
+        }
+        return Err(e);
+    }
 
     if !cfg.execute {
         applier.drop_table(&plan.ghost_name).context("removing the dry run's ghost table")?;
@@ -372,6 +384,7 @@ impl Migration {
             self.stop.clone(),
             self.cfg.default_retries,
             self.mysql8(),
+            self.cfg.allow_lossy,
         )?;
         let fatal = self.fatal_tx.clone();
         self.threads.apply = Some(spawn("apply", move || {
@@ -459,6 +472,7 @@ impl Migration {
             hooks: self.hooks.clone(),
             threads: self.cfg.copy_threads,
             chunk_time: self.cfg.chunk_time,
+            allow_lossy: self.cfg.allow_lossy,
         })?;
         let fatal = self.fatal_tx.clone();
         self.threads.copy = Some(spawn("copy", move || {

@@ -198,7 +198,15 @@ mod tests {
     use crate::schema::Key;
 
     fn col(name: &str, pos: usize, kind: Kind) -> Column {
-        Column { name: name.into(), position: pos, column_type: String::new(), kind, nullable: false, generated: false }
+        Column {
+            name: name.into(),
+            position: pos,
+            column_type: String::new(),
+            kind,
+            nullable: false,
+            generated: false,
+            ..Column::default()
+        }
     }
     fn int() -> Kind {
         Kind::Int { bytes: 4, unsigned: false }
@@ -211,6 +219,7 @@ mod tests {
             columns: cols.iter().map(|s| s.to_string()).collect(),
             nullable: false,
             partial: false,
+            prefixes: vec![None; cols.len()],
         }
     }
     fn table(cols: Vec<Column>, keys: Vec<Key>) -> Table {

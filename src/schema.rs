@@ -51,7 +51,7 @@ pub enum Kind {
     Other(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Column {
     pub name: String,
     /// 0-based position in the table: the index of the column in a binlog row image.
@@ -62,6 +62,20 @@ pub struct Column {
     pub nullable: bool,
     /// VIRTUAL or STORED generated column: never written.
     pub generated: bool,
+    /// `CHARACTER_MAXIMUM_LENGTH` / `CHARACTER_OCTET_LENGTH` of string columns.
+    pub max_chars: Option<u64>,
+    pub max_bytes: Option<u64>,
+    /// `NUMERIC_PRECISION` / `NUMERIC_SCALE` of numeric columns.
+    pub precision: Option<u64>,
+    pub scale: Option<u64>,
+    /// `DATETIME_PRECISION` of temporal columns.
+    pub fraction_digits: Option<u64>,
+}
+
+impl Default for Kind {
+    fn default() -> Kind {
+        Kind::Other(String::new())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +88,8 @@ pub struct Key {
     pub nullable: bool,
     /// Some part is a prefix (`col(10)`) or an expression: the key does not identify full values.
     pub partial: bool,
+    /// The prefix length of each column (`col(10)` -> Some(10)), in `columns` order.
+    pub prefixes: Vec<Option<u64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,34 +148,44 @@ impl Table {
             .hint("ghost-rs migrates base tables only"));
         }
 
-        type ColRow = (Vec<u8>, u64, Vec<u8>, Vec<u8>, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>, Option<u64>);
-        let rows_: Vec<ColRow> = conn
+        let rows_: Vec<mysql::Row> = conn
             .exec(
-                "SELECT COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, \
-                 CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, CHARACTER_OCTET_LENGTH \
+                "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, COLLATION_NAME, \
+                 EXTRA, CHARACTER_OCTET_LENGTH, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, \
+                 DATETIME_PRECISION \
                  FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? \
                  ORDER BY ORDINAL_POSITION",
                 (database, name),
             )
             .with_context(what)?;
         let mut columns = Vec::with_capacity(rows_.len());
-        for (i, (cname, _pos, data_type, column_type, nullable, charset, collation, extra, octets)) in
-            rows_.into_iter().enumerate()
-        {
-            let data_type = text(data_type).to_ascii_lowercase();
-            let column_type = text(column_type);
-            let extra = text(extra).to_ascii_uppercase();
-            let kind =
-                kind_of(&data_type, &column_type, charset.map(text).as_deref(), collation.map(text).as_deref(), octets);
+        for (i, row) in rows_.into_iter().enumerate() {
+            let bytes = |i: usize| -> Option<Vec<u8>> { value_bytes(row.as_ref(i)) };
+            let number = |i: usize| -> Option<u64> { bytes(i).and_then(|b| String::from_utf8_lossy(&b).parse().ok()) };
+            let data_type = text(bytes(1).unwrap_or_default()).to_ascii_lowercase();
+            let column_type = text(bytes(2).unwrap_or_default());
+            let extra = text(bytes(6).unwrap_or_default()).to_ascii_uppercase();
+            let kind = kind_of(
+                &data_type,
+                &column_type,
+                bytes(4).map(text).as_deref(),
+                bytes(5).map(text).as_deref(),
+                number(7),
+            );
             columns.push(Column {
-                name: text(cname),
+                name: text(bytes(0).unwrap_or_default()),
                 position: i,
                 column_type,
                 kind,
-                nullable: nullable == b"YES",
+                nullable: bytes(3).as_deref() == Some(b"YES"),
                 generated: extra.contains("VIRTUAL GENERATED")
                     || extra.contains("STORED GENERATED")
                     || extra.contains("PERSISTENT GENERATED"),
+                max_chars: number(8),
+                max_bytes: number(7),
+                precision: number(9),
+                scale: number(10),
+                fraction_digits: number(11),
             });
         }
 
@@ -183,11 +209,15 @@ impl Table {
                     columns: Vec::new(),
                     nullable: false,
                     partial: false,
+                    prefixes: Vec::new(),
                 });
             }
             let key = keys.last_mut().expect("pushed above");
             match column {
-                Some(c) => key.columns.push(text(c)),
+                Some(c) => {
+                    key.columns.push(text(c));
+                    key.prefixes.push(sub_part);
+                }
                 None => key.partial = true, // functional key part
             }
             key.partial |= sub_part.is_some();
@@ -202,6 +232,19 @@ impl Table {
             keys,
             estimated_rows: rows.unwrap_or(0),
         })
+    }
+}
+
+/// A column of a result row as text bytes, whatever protocol it came in (never panics).
+pub fn value_bytes(v: Option<&mysql::Value>) -> Option<Vec<u8>> {
+    match v? {
+        mysql::Value::NULL => None,
+        mysql::Value::Bytes(b) => Some(b.clone()),
+        mysql::Value::Int(i) => Some(i.to_string().into_bytes()),
+        mysql::Value::UInt(u) => Some(u.to_string().into_bytes()),
+        mysql::Value::Float(f) => Some(f.to_string().into_bytes()),
+        mysql::Value::Double(f) => Some(f.to_string().into_bytes()),
+        other => Some(other.as_sql(true).trim_matches('\'').as_bytes().to_vec()),
     }
 }
 
@@ -329,6 +372,7 @@ mod tests {
             columns: vec!["a".into()],
             nullable,
             partial,
+            prefixes: vec![None],
         };
         let t = Table {
             database: "d".into(),

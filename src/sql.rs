@@ -292,7 +292,15 @@ mod tests {
     use crate::schema::{Key, Table};
 
     fn col(name: &str, pos: usize, kind: Kind) -> Column {
-        Column { name: name.into(), position: pos, column_type: String::new(), kind, nullable: false, generated: false }
+        Column {
+            name: name.into(),
+            position: pos,
+            column_type: String::new(),
+            kind,
+            nullable: false,
+            generated: false,
+            ..Column::default()
+        }
     }
     fn text(cs: &str, coll: &str) -> Kind {
         Kind::Text { charset: cs.into(), collation: coll.into() }
@@ -305,6 +313,7 @@ mod tests {
             columns: key.iter().map(|s| s.to_string()).collect(),
             nullable: false,
             partial: false,
+            prefixes: vec![None; cols.len()],
         }];
         let t = |c| Table {
             database: "my db".into(),

@@ -117,8 +117,13 @@ impl ApplyLoop {
         stop: Arc<AtomicBool>,
         retries: u32,
         mysql8: bool,
+        allow_lossy: bool,
     ) -> Result<ApplyLoop> {
-        let conn = endpoint.connect("apply")?;
+        let mut conn = endpoint.connect("apply")?;
+        if allow_lossy {
+            // --allow-lossy: values that do not fit are converted, as by the copy
+            crate::db::relax_strict(&mut conn)?;
+        }
         Ok(ApplyLoop {
             endpoint: endpoint.clone(),
             conn,

@@ -59,6 +59,8 @@ pub struct CopyContext {
     pub threads: usize,
     /// Target time per chunk (`--chunk-time`); zero keeps `--chunk-size` fixed.
     pub chunk_time: Duration,
+    /// `--allow-lossy`: conversion warnings are logged, not fatal.
+    pub allow_lossy: bool,
 }
 
 /// One key range to copy: `(lower, upper]`, or `[lower, upper]` for the first.
@@ -342,7 +344,9 @@ impl Session {
             let message = String::from_utf8_lossy(&message).into_owned();
             let expected_duplicate =
                 code == 1062 && (message.ends_with(&format!("'{key}'")) || message.ends_with(&format!(".{key}'")));
-            if !expected_duplicate {
+            if !expected_duplicate && self.ctx.allow_lossy {
+                warn!("--allow-lossy: the copy changed data: warning {code}: {message}");
+            } else if !expected_duplicate {
                 let hint = if code == 1062 {
                     "the ALTER adds a UNIQUE key that existing rows violate: INSERT IGNORE would silently drop rows. Remove the duplicates first (or drop the UNIQUE from the ALTER)"
                 } else {

@@ -202,7 +202,7 @@ mod tests {
             column_type: "t".into(),
             kind: k,
             nullable: true,
-            generated: false,
+            ..Column::default()
         };
         SharedColumn { orig: c(kind), ghost: c(ghost) }
     }

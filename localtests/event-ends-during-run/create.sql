@@ -1,0 +1,26 @@
+-- gh-ost's event pattern ("ends ... on completion not preserve"), but the event
+-- ends while ghost-rs runs: the server then drops it and binlogs
+-- "DROP EVENT `db`.`gh_ost_test`". That DDL names an event, not the table; the
+-- migration must go on.
+drop table if exists gh_ost_test;
+create table gh_ost_test (
+  id int auto_increment,
+  i int not null,
+  primary key(id)
+) auto_increment=1;
+
+insert into gh_ost_test values (null, 1), (null, 2), (null, 3);
+
+drop event if exists gh_ost_test;
+delimiter ;;
+create event gh_ost_test
+  on schedule every 1 second
+  starts current_timestamp
+  ends current_timestamp + interval 1 second
+  on completion not preserve
+  enable
+  do
+begin
+  insert into gh_ost_test values (null, 11);
+  update gh_ost_test set i = i + 1 where id = 1;
+end ;;
