@@ -385,12 +385,12 @@ pub struct Args {
     #[arg(long, help_heading = MIGRATION)]
     pub allow_lossy: bool,
 
-    /// Save progress to a checkpoint table (_<table>_ghk) so the run can be resumed or reverted
+    /// Accepted for gh-ost compatibility: ghost-rs always checkpoints (into its changelog table)
     #[arg(long, help_heading = MIGRATION)]
     pub checkpoint: bool,
 
-    /// Seconds between checkpoints (with --checkpoint)
-    #[arg(long, default_value_t = 300, help_heading = MIGRATION,
+    /// Seconds between checkpoints (ghost-rs always checkpoints; gh-ost's default is 300)
+    #[arg(long, default_value_t = 10, help_heading = MIGRATION,
           value_parser = clap::value_parser!(u64).range(1..), value_name = "SECONDS")]
     pub checkpoint_seconds: u64,
 
@@ -1234,7 +1234,7 @@ mod tests {
         assert_eq!((a.database.as_deref(), a.table.as_deref(), a.alter.as_deref()), (None, None, None));
         assert!(!a.execute);
         assert_eq!(a.storage_engine, StorageEngine::Innodb);
-        assert_eq!(a.checkpoint_seconds, 300);
+        assert_eq!(a.checkpoint_seconds, 10);
         assert_eq!(a.chunk_size, 1000);
         assert_eq!(a.dml_batch_size, 10);
         assert_eq!(a.nice_ratio, 0.0);

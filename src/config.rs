@@ -77,6 +77,9 @@ pub struct Config {
     pub metrics_addr: Option<HostPort>,
     pub hooks_path: Option<PathBuf>,
     pub copy_threads: usize,
+    /// `--resume`: there must be a checkpoint to resume.
+    pub resume: bool,
+    pub checkpoint_interval: Duration,
     pub allow_lossy: bool,
     pub chunk_time: Duration,
     pub hooks_hint: String,
@@ -183,7 +186,6 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     flag(args.skip_foreign_key_checks, "--skip-foreign-key-checks");
     flag(args.allow_nullable_unique_key, "--allow-nullable-unique-key");
     flag(args.replication_lag_query.is_some(), "--replication-lag-query");
-    flag(args.checkpoint, "--checkpoint");
     flag(args.revert, "--revert");
     flag(args.include_triggers, "--include-triggers");
     flag(args.force_table_names.is_some(), "--force-table-names");
@@ -197,7 +199,6 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
     flag(args.trigger_suffix.is_some(), "--trigger-suffix");
     flag(args.remove_trigger_suffix_if_exists, "--remove-trigger-suffix-if-exists");
     flag(args.storage_engine != cli::StorageEngine::Innodb, "--storage-engine=rocksdb");
-    flag(args.resume, "--resume");
     flag(args.tungsten, "--tungsten");
     flag(args.ask_pass, "--ask-pass");
     flag(args.attempt_instant_ddl, "--attempt-instant-ddl");
@@ -346,6 +347,8 @@ impl Config {
             metrics_addr: args.metrics_addr.clone(),
             hooks_path: args.hooks_path.clone(),
             copy_threads: args.copy_threads.unwrap_or_else(default_copy_threads),
+            resume: args.resume,
+            checkpoint_interval: Duration::from_secs(args.checkpoint_seconds.max(1)),
             allow_lossy: args.allow_lossy,
             chunk_time: Duration::from_millis(args.chunk_time),
             hooks_hint: args.hooks_hint.clone().unwrap_or_default(),

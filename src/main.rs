@@ -11,6 +11,7 @@
 mod alter;
 mod applier;
 mod argv;
+mod checkpoint;
 mod cli;
 mod config;
 mod cutover;

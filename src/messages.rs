@@ -85,6 +85,9 @@ pub enum StreamMsg {
     /// The transaction that carried the preceding changes committed; `BinlogPos` is the
     /// position right after it (where a resume would start).
     TxnEnd(BinlogPos),
+    /// Everything before this position was read and sent (sent when the table is quiet, so that
+    /// the applied position, and checkpoints, keep moving).
+    Position(BinlogPos),
     /// A state value ghost-rs wrote to its changelog table (e.g. the cut-over marker).
     Marker(String),
     /// A DDL statement on the original table was logged: the migration cannot continue (unless

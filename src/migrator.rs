@@ -30,6 +30,7 @@ use crate::alter::{parse_alter, AlterPlan};
 use crate::applier::apply::ApplyLoop;
 use crate::applier::copy::{Copier, CopyContext};
 use crate::applier::{run_heartbeat, Applier};
+use crate::checkpoint::{self, Checkpoint};
 use crate::config::{Config, CutOver as CutOverKind, Topology};
 use crate::cutover::CutOver;
 use crate::db::{self, Flavor};
@@ -84,20 +85,47 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
 
     progress.set_phase(Phase::Preparing);
     let mut applier = Applier::connect(&inspection.applier, &inspection.applier_info, &cfg.database)?;
-    let plan = applier.prepare_ghost(&cfg, &inspection.table, &alter, names)?;
-    print_plan(&cfg, &inspection, &plan, &alter);
-    // data the ALTER would lose, before any copy (the ghost goes again on a refusal)
-    let findings = {
-        let mut conn = inspection.inspected.connect("lossy-change check")?;
-        lossy::check(&mut conn, &plan)
-    };
-    if let Err(e) = findings.and_then(|f| lossy::enforce(&f, cfg.allow_lossy, &plan.orig)) {
-        if let Err(d) = applier.drop_table(&plan.ghost_name) {
-            warn!("could not drop the ghost table again: {d}");
-        }
-        return Err(e);
+    let migration = checkpoint::migration_id(&cfg.database, &cfg.table, &cfg.alter);
+    let resume = if cfg.initially_drop_ghost_table { None } else { applier.find_checkpoint(&names, migration)? };
+    if cfg.resume && resume.is_none() {
+        return Err(Error::refused(format!(
+            "--resume: no checkpoint of this migration of {} was found",
+            sql::table(&cfg.database, &cfg.table)
+        ))
+        .hint("a checkpoint lives in the changelog table of an interrupted run with the same --alter; run without --resume to start"));
     }
+    let plan = match &resume {
+        Some(cp) => {
+            check_resumable(&inspection, cp)?;
+            info!(
+                "resuming the interrupted migration: binlog from {}, copy after {}",
+                cp.applied,
+                if cp.copy_done { "its end (done)".to_string() } else { format!("{:?}", cp.watermark) }
+            );
+            applier.resume_plan(&cfg, &inspection.table, &alter, names)?
+        }
+        None => {
+            let plan = applier.prepare_ghost(&cfg, &inspection.table, &alter, names)?;
+            // data the ALTER would lose, before any copy (the ghost goes again on a refusal)
+            let findings = {
+                let mut conn = inspection.inspected.connect("lossy-change check")?;
+                lossy::check(&mut conn, &plan)
+            };
+            if let Err(e) = findings.and_then(|f| lossy::enforce(&f, cfg.allow_lossy, &plan.orig)) {
+                if let Err(d) = applier.drop_table(&plan.ghost_name) {
+                    warn!("could not drop the ghost table again: {d}");
+                }
+                return Err(e);
+            }
+            plan
+        }
+    };
+    print_plan(&cfg, &inspection, &plan, &alter);
 
+    if !cfg.execute && resume.is_some() {
+        println!("Dry run: a checkpoint of this migration exists; --execute resumes it (the ghost table is kept).");
+        return Ok(());
+    }
     if !cfg.execute {
         applier.drop_table(&plan.ghost_name).context("removing the dry run's ghost table")?;
         println!(
@@ -108,6 +136,8 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
     }
 
     let mut m = Migration::new(cfg, inspection, applier, Arc::new(plan), progress, interrupted, hooks);
+    m.resume = resume;
+    m.migration = migration;
     if let Some(server) = server {
         m.start_server(server)?;
     }
@@ -136,6 +166,37 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
             }
             Err(e)
         }
+    }
+}
+
+/// A checkpoint can be resumed only from the server it was taken on, and only while the binlog
+/// it needs is still there: otherwise resuming would silently skip changes.
+fn check_resumable(insp: &Inspection, cp: &Checkpoint) -> Result<()> {
+    if cp.server_id != insp.inspected_info.server_id {
+        return Err(Error::refused(format!(
+            "the checkpoint was taken reading the binlog of server_id {}, but {} is server_id {}",
+            cp.server_id, insp.inspected, insp.inspected_info.server_id
+        ))
+        .hint("resume against the same server (--host), or start over with --initially-drop-ghost-table"));
+    }
+    let mut conn = insp.inspected.connect("resume check")?;
+    let logs: Vec<mysql::Row> = conn.query("SHOW BINARY LOGS").context("listing the binary logs")?;
+    let size = logs.iter().find_map(|r| {
+        (db::row_text(r, &["Log_name"]).as_deref() == Some(cp.applied.file.as_str()))
+            .then(|| db::row_text(r, &["File_size"]).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0))
+    });
+    match size {
+        Some(size) if size >= cp.applied.pos => Ok(()),
+        Some(size) => Err(Error::refused(format!(
+            "the checkpoint's binlog position {} is beyond the end of that file ({size} bytes)",
+            cp.applied
+        ))
+        .hint("the server's binlog does not match the checkpoint; start over with --initially-drop-ghost-table")),
+        None => Err(Error::refused(format!(
+            "the binlog file {} that the checkpoint needs to resume has been purged from {}",
+            cp.applied.file, insp.inspected
+        ))
+        .hint("resuming would lose the changes it held; start over with --initially-drop-ghost-table (and keep binlogs longer: binlog_expire_logs_seconds)")),
     }
 }
 
@@ -275,6 +336,10 @@ struct Migration {
     hooks: Arc<Hooks>,
     last_status_hook: Instant,
     tested_on_replica: bool,
+    /// Continue an interrupted run from this checkpoint.
+    resume: Option<Checkpoint>,
+    migration: u64,
+    last_checkpoint: Instant,
 }
 
 impl Migration {
@@ -307,6 +372,9 @@ impl Migration {
             hooks,
             last_status_hook: Instant::now(),
             tested_on_replica: false,
+            resume: None,
+            migration: 0,
+            last_checkpoint: Instant::now(),
         }
     }
 
@@ -315,7 +383,9 @@ impl Migration {
     }
 
     fn execute(&mut self) -> Result<()> {
-        self.applier.create_changelog(&self.plan)?;
+        if self.resume.is_none() {
+            self.applier.create_changelog(&self.plan)?;
+        }
         self.changelog_created = true;
         self.start_streaming()?;
         self.sync(Duration::from_secs(60))
@@ -325,7 +395,18 @@ impl Migration {
         self.hooks.run(Hook::BeforeRowCopy, &self.progress.hook_state()).map_err(|e| hook_refusal(&e))?;
         self.progress.set_phase(Phase::Copying);
         *self.progress.copy_started.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-        self.start_copy()?;
+        match &self.resume {
+            Some(cp) if cp.copy_done => {
+                info!("the interrupted run had finished the row copy");
+                self.progress.copy_done.store(true, Ordering::Relaxed);
+                self.progress.rows_copied.store(cp.rows_copied, Ordering::Relaxed);
+            }
+            Some(cp) => {
+                self.progress.rows_copied.store(cp.rows_copied, Ordering::Relaxed);
+                self.start_copy()?;
+            }
+            None => self.start_copy()?,
+        }
         while !self.progress.copy_done.load(Ordering::Relaxed) {
             self.tick(Duration::from_millis(100))?;
         }
@@ -347,7 +428,10 @@ impl Migration {
         let insp = &self.insp;
         let mut conn = insp.inspected.connect("inspector")?;
         check_server_id_free(&mut conn, &insp.inspected_info, self.cfg.replica_server_id)?;
-        let start = db::binlog_position(&mut conn, &insp.inspected_info)?;
+        let start = match &self.resume {
+            Some(cp) => cp.applied.clone(),
+            None => db::binlog_position(&mut conn, &insp.inspected_info)?,
+        };
         info!("binlog position before the copy: {start}");
         Progress::set_text(&self.progress.read_pos, start.to_string());
 
@@ -473,6 +557,7 @@ impl Migration {
             threads: self.cfg.copy_threads,
             chunk_time: self.cfg.chunk_time,
             allow_lossy: self.cfg.allow_lossy,
+            resume_after: self.resume.as_ref().and_then(|c| c.watermark.clone()),
         })?;
         let fatal = self.fatal_tx.clone();
         self.threads.copy = Some(spawn("copy", move || {
@@ -516,6 +601,10 @@ impl Migration {
         if self.last_status.elapsed() >= Duration::from_secs(every) {
             self.print_status();
         }
+        if self.last_checkpoint.elapsed() >= self.cfg.checkpoint_interval {
+            self.last_checkpoint = Instant::now();
+            self.write_checkpoint();
+        }
         if self.last_status_hook.elapsed() >= self.cfg.hooks_status_interval {
             self.last_status_hook = Instant::now();
             if let Err(e) = self.hooks.run(Hook::Status, &self.progress.hook_state()) {
@@ -523,6 +612,27 @@ impl Migration {
             }
         }
         Ok(())
+    }
+
+    /// Records where a resumed run would continue (see checkpoint.rs). Failures are logged: a
+    /// missed checkpoint only means a resume would redo a little more.
+    fn write_checkpoint(&mut self) {
+        let applied = self.progress.applied_pos.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(applied) = applied else { return };
+        let watermark = self.progress.copy_watermark.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let c = Checkpoint {
+            migration: self.migration,
+            server_id: self.insp.inspected_info.server_id,
+            applied,
+            // a resumed run keeps the watermark it started from until it passes a range
+            watermark: watermark.or_else(|| self.resume.as_ref().and_then(|r| r.watermark.clone())),
+            copy_done: self.progress.copy_done.load(Ordering::Relaxed),
+            rows_copied: self.progress.rows_copied.load(Ordering::Relaxed),
+        };
+        if let Err(e) = self.applier.write_checkpoint(&self.plan, &c) {
+            warn!("could not write a checkpoint: {e}");
+        }
+        crate::fault::point("checkpoint.written").ok();
     }
 
     fn print_status(&mut self) {
@@ -751,9 +861,10 @@ impl Migration {
         }
         let lock_ms = self.progress.cut_over_lock_ms.load(Ordering::Relaxed);
         println!(
-            "Done: {} has the new structure ({} rows copied, {} binlog changes applied, {} in all, table locked {} ms at cut-over).{}",
+            "Done: {} has the new structure ({} rows copied, {} read by this run, {} binlog changes applied, {} in all, table locked {} ms at cut-over).{}",
             t(&self.cfg.table),
             self.progress.rows_copied.load(Ordering::Relaxed),
+            self.progress.rows_read.load(Ordering::Relaxed),
             self.progress.events_applied.load(Ordering::Relaxed),
             fmt_duration(self.progress.elapsed()),
             lock_ms,

@@ -71,8 +71,13 @@ pub struct Progress {
     pub max_lag_ms: AtomicI64,
     /// Writer: streamer. Binlog coordinates read so far.
     pub read_pos: Mutex<String>,
-    /// Writer: apply loop. Binlog coordinates applied so far (end of a transaction).
-    pub applied_pos: Mutex<String>,
+    /// Writer: apply loop. The position right after the last transaction whose changes are
+    /// all applied to the ghost (what a checkpoint records).
+    pub applied_pos: Mutex<Option<crate::db::BinlogPos>>,
+    /// Writer: copy walker. Upper bound of the completely copied key ranges from the start.
+    pub copy_watermark: Mutex<Option<Vec<mysql::Value>>>,
+    /// Writer: copy. Rows read by the copy (copied, or already in the ghost).
+    pub rows_read: AtomicU64,
     /// Writer: throttler/copy. Why the copy is paused; empty when it is not.
     pub throttle_reason: Mutex<String>,
     /// Writer: cut-over. Longest time the original table was locked at cut-over, in ms.
@@ -101,7 +106,9 @@ impl Default for Progress {
             heartbeat_interval_ns: AtomicI64::new(100_000_000),
             max_lag_ms: AtomicI64::new(-1),
             read_pos: Mutex::new(String::new()),
-            applied_pos: Mutex::new(String::new()),
+            applied_pos: Mutex::new(None),
+            copy_watermark: Mutex::new(None),
+            rows_read: AtomicU64::new(0),
             throttle_reason: Mutex::new(String::new()),
             cut_over_lock_ms: AtomicU64::new(0),
             hibernating: AtomicBool::new(false),

@@ -389,7 +389,13 @@ fn sigkill_mid_copy_leaves_the_original_untouched() {
     let create_before = show_create(&mut c, &db, "t");
 
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
-    args.extend(["--execute".into(), "--chunk-size=200".into(), "--chunk-time=0".into()]);
+    // no checkpoint before the kill: the next run finds leftovers, not a run to resume
+    args.extend([
+        "--execute".into(),
+        "--chunk-size=200".into(),
+        "--chunk-time=0".into(),
+        "--checkpoint-seconds=3600".into(),
+    ]);
     let mut child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:30")]);
     let copied = wait_for(Duration::from_secs(60), Duration::from_millis(20), || {
         let n: Option<u64> = c.query_first(format!("SELECT COUNT(*) FROM `{db}`.`_t_gho`")).ok().flatten();

@@ -9,7 +9,7 @@ create table gh_ost_test (
 
 insert into gh_ost_test values
   (null, string_to_vector('[1, 2, 3]'), string_to_vector('[0]')),
-  (null, string_to_vector('[-1.5, 3.4e38, 1e-38]'), string_to_vector('[-0]')),
+  (null, string_to_vector('[-1.5, 3.0e38, 1e-30]'), string_to_vector('[-0]')),
   (null, null, string_to_vector('[42.25]'));
 
 drop event if exists gh_ost_test;

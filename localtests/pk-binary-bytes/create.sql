@@ -21,7 +21,7 @@ create event gh_ost_test
   do
 begin
   insert into gh_ost_test values (unhex(sha2(rand(), 256)), 1);
-  update gh_ost_test set k = concat(k, x'00') where k = 'abc';
+  update gh_ost_test set k = concat(k, x'00') where k = (select max(k) from (select k from gh_ost_test where k like 'abc%') t);
   update gh_ost_test set v = v + 1 where k = x'00';
   delete from gh_ost_test where k = x'0001';
 end ;;

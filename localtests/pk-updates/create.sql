@@ -4,7 +4,7 @@
 drop table if exists gh_ost_test;
 create table gh_ost_test (
   id int not null,
-  v varchar(16),
+  v varchar(64),
   primary key(id)
 );
 
@@ -28,6 +28,7 @@ begin
   update gh_ost_test set id = id + 1 where id >= 100 order by id desc;
   delete from gh_ost_test where id = 3;
   insert into gh_ost_test values (3, concat('again ', now()));
+  delete from gh_ost_test where id = 5;
   update gh_ost_test set id = 5, v = 'moved' where id = 4;
-  insert into gh_ost_test values (4, 'new') on duplicate key update v = 'dup';
+  insert into gh_ost_test values (4, 'new');
 end ;;

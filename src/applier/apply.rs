@@ -27,7 +27,7 @@ use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Value};
 
 use crate::config::Tunables;
-use crate::db::Endpoint;
+use crate::db::{BinlogPos, Endpoint};
 use crate::error::{Context, Error, Result};
 use crate::messages::{Applied, Change, KeyBytes, StreamMsg};
 use crate::plan::Plan;
@@ -102,7 +102,7 @@ pub struct ApplyLoop {
     mysql8: bool,
     pending: Pending,
     /// The end of the last transaction whose changes are all in `pending` (or applied).
-    pending_pos: Option<String>,
+    pending_pos: Option<BinlogPos>,
 }
 
 impl ApplyLoop {
@@ -164,7 +164,7 @@ impl ApplyLoop {
             while let Some(m) = next.take() {
                 match m {
                     StreamMsg::Changes(v) => v.into_iter().for_each(|c| self.pending.push(c)),
-                    StreamMsg::TxnEnd(pos) => self.pending_pos = Some(pos.to_string()),
+                    StreamMsg::TxnEnd(pos) | StreamMsg::Position(pos) => self.pending_pos = Some(pos),
                     StreamMsg::Marker(s) => {
                         self.flush()?;
                         self.report(Applied::Marker(s))?;
@@ -215,7 +215,7 @@ impl ApplyLoop {
         self.progress.events_applied.fetch_add(self.pending.absorbed, Ordering::Relaxed);
         self.pending.clear();
         if let Some(pos) = self.pending_pos.take() {
-            Progress::set_text(&self.progress.applied_pos, pos);
+            *self.progress.applied_pos.lock().unwrap_or_else(|e| e.into_inner()) = Some(pos);
         }
         Ok(())
     }

@@ -31,6 +31,7 @@ use log::{debug, info, warn};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Row, Value};
 
+use crate::checkpoint::Watermark;
 use crate::config::Tunables;
 use crate::db::Endpoint;
 use crate::error::{Context, Error, Result};
@@ -61,10 +62,13 @@ pub struct CopyContext {
     pub chunk_time: Duration,
     /// `--allow-lossy`: conversion warnings are logged, not fatal.
     pub allow_lossy: bool,
+    /// A resumed copy starts after this key (exclusive).
+    pub resume_after: Option<Vec<Value>>,
 }
 
 /// One key range to copy: `(lower, upper]`, or `[lower, upper]` for the first.
 struct Job {
+    seq: u64,
     lower: Vec<Value>,
     upper: Vec<Value>,
     inclusive: bool,
@@ -72,6 +76,7 @@ struct Job {
 
 /// What a worker reports after a chunk.
 struct Done {
+    seq: u64,
     rows_examined: u64,
     took: Duration,
 }
@@ -79,12 +84,13 @@ struct Done {
 pub struct Copier {
     ctx: CopyContext,
     session: Session,
+    watermark: Watermark,
 }
 
 impl Copier {
     pub fn new(ctx: CopyContext) -> Result<Copier> {
         let session = Session::new(&ctx, "row copy range walk")?;
-        Ok(Copier { ctx, session })
+        Ok(Copier { ctx, session, watermark: Watermark::default() })
     }
 
     /// Copies the whole key range: this thread walks the key index and hands chunks to
@@ -120,10 +126,9 @@ impl Copier {
         // the workers finish their chunks; their results (and errors) drain here
         let mut result = walked;
         for d in done_rx.iter() {
-            match d {
-                Ok(d) => self.adapt(&d),
-                Err(e) if result.is_ok() => result = Err(e),
-                Err(_) => {}
+            let r = self.on_done(d);
+            if result.is_ok() {
+                result = r;
             }
         }
         for w in workers {
@@ -147,12 +152,18 @@ impl Copier {
     ) -> Result<()> {
         let chunk_end = b.chunk_end(false);
         let chunk_end_first = b.chunk_end(true);
-        let mut lower = min;
-        let mut first = true;
+        let (mut lower, mut first) = match self.ctx.resume_after.clone() {
+            Some(after) => {
+                info!("resuming the copy after the key {after:?}");
+                (after, false)
+            }
+            None => (min, true),
+        };
+        let mut seq = 0u64;
         loop {
             // results so far: adapt the chunk size, stop on a worker's error
             while let Ok(d) = done.try_recv() {
-                self.adapt(&d?);
+                self.on_done(d)?;
             }
             if !self.session.wait_for_go()? {
                 return Ok(());
@@ -168,14 +179,16 @@ impl Copier {
                 None => max.clone(),
             };
             let last = end == max;
-            let job = Job { lower: std::mem::replace(&mut lower, end.clone()), upper: end, inclusive: first };
+            self.watermark.handed_out(seq, end.clone());
+            let job = Job { seq, lower: std::mem::replace(&mut lower, end.clone()), upper: end, inclusive: first };
+            seq += 1;
             // a full queue waits for a worker; a worker's failure ends the walk
             loop {
                 match jobs.send_timeout(job_clone(&job), Duration::from_millis(100)) {
                     Ok(()) => break,
                     Err(crossbeam_channel::SendTimeoutError::Timeout(_)) => {
                         if let Ok(d) = done.try_recv() {
-                            self.adapt(&d?);
+                            self.on_done(d)?;
                         }
                         if self.ctx.stop.load(Ordering::Relaxed) {
                             return Ok(());
@@ -191,6 +204,17 @@ impl Copier {
             }
             first = false;
         }
+    }
+
+    /// A worker's result: the watermark moves, the chunk size adapts; an error stops the walk.
+    fn on_done(&mut self, d: Result<Done>) -> Result<()> {
+        let d = d?;
+        self.watermark.completed(d.seq);
+        if let Some(w) = &self.watermark.value {
+            *self.ctx.progress.copy_watermark.lock().unwrap_or_else(|e| e.into_inner()) = Some(w.clone());
+        }
+        self.adapt(&d);
+        Ok(())
     }
 
     /// `--chunk-time`: grow or shrink the chunk to take about the target time; a chunk twice
@@ -222,7 +246,7 @@ pub fn next_chunk_size(size: u64, took: Duration, target: Duration) -> u64 {
 }
 
 fn job_clone(j: &Job) -> Job {
-    Job { lower: j.lower.clone(), upper: j.upper.clone(), inclusive: j.inclusive }
+    Job { seq: j.seq, lower: j.lower.clone(), upper: j.upper.clone(), inclusive: j.inclusive }
 }
 
 /// A connection of the copy, and what it needs to copy and retry.
@@ -265,13 +289,14 @@ impl Session {
                 }
                 let p = &self.ctx.progress;
                 p.rows_copied.fetch_add(affected, Ordering::Relaxed);
+                p.rows_read.fetch_add(examined, Ordering::Relaxed);
                 p.last_chunk_us.store(took.as_micros() as u64, Ordering::Relaxed);
                 crate::fault::point("copy.chunk")?;
                 let nice = self.ctx.tunables.nice_ratio();
                 if nice > 0.0 {
                     std::thread::sleep(took.mul_f64(nice));
                 }
-                Ok(Some(Done { rows_examined: examined, took }))
+                Ok(Some(Done { seq: job.seq, rows_examined: examined, took }))
             })();
             match r {
                 Ok(Some(d)) => {

@@ -19,6 +19,7 @@ use mysql::prelude::Queryable;
 use mysql::Conn;
 
 use crate::alter::AlterPlan;
+use crate::checkpoint::Checkpoint;
 use crate::config::Config;
 use crate::db::{Endpoint, ServerInfo};
 use crate::error::{Context, Error, Result};
@@ -128,13 +129,40 @@ impl Applier {
              id BIGINT UNSIGNED NOT NULL, \
              last_update TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), \
              hint VARCHAR(64) CHARACTER SET ascii NOT NULL, \
-             value VARCHAR(4096) CHARACTER SET ascii NOT NULL, \
+             value TEXT CHARACTER SET ascii NOT NULL, \
              PRIMARY KEY (id), UNIQUE KEY hint_uidx (hint)\
              ) ENGINE=InnoDB COMMENT={}",
             sql::table(&self.database, &plan.changelog_name),
             sql::literal(CHANGELOG_COMMENT)
         );
         self.exec_ddl("creating the changelog table", &stmt)
+    }
+
+    /// The checkpoint of an interrupted run of the same migration, if its ghost and changelog
+    /// tables are still there.
+    pub fn find_checkpoint(&mut self, names: &TableNames, migration: u64) -> Result<Option<Checkpoint>> {
+        if !self.table_exists(&names.ghost)? || !self.table_exists(&names.changelog)? {
+            return Ok(None);
+        }
+        let v: Option<Vec<u8>> = self
+            .conn
+            .query_first(format!(
+                "SELECT value FROM {} WHERE hint = 'checkpoint'",
+                sql::table(&self.database, &names.changelog)
+            ))
+            .context("reading the checkpoint of an earlier run")?;
+        Ok(v.and_then(|b| Checkpoint::decode(&String::from_utf8_lossy(&b))).filter(|c| c.migration == migration))
+    }
+
+    /// The plan of a resumed run: the ghost table is the one the interrupted run created.
+    pub fn resume_plan(&mut self, cfg: &Config, orig: &Table, alter: &AlterPlan, names: TableNames) -> Result<Plan> {
+        let db = self.database.clone();
+        let ghost = Table::read(&mut self.conn, &db, &names.ghost)?;
+        Plan::new(orig.clone(), ghost, names, alter, cfg.approve_renamed_columns, cfg.skip_renamed_columns)
+    }
+
+    pub fn write_checkpoint(&mut self, plan: &Plan, c: &Checkpoint) -> Result<()> {
+        write_changelog(&mut self.conn, &self.database, &plan.changelog_name, 3, "checkpoint", &c.encode())
     }
 
     /// Writes a state value; the streamer sends it on as a marker when it reads it back.

@@ -106,6 +106,7 @@ pub struct Streamer {
     ddl_re: regex::Regex,
     stmt_re: regex::Regex,
     last_pos_report: Instant,
+    last_position_sent: Instant,
 }
 
 #[derive(Default)]
@@ -141,6 +142,7 @@ impl Streamer {
             .expect("static regex"),
             stmt_re: regex::Regex::new(r"(?is)^\s*(INSERT|UPDATE|DELETE|REPLACE|LOAD)\b").expect("static regex"),
             last_pos_report: Instant::now(),
+            last_position_sent: Instant::now(),
         };
         (s, handle)
     }
@@ -552,6 +554,10 @@ impl Streamer {
         }
         if pos > 0 {
             self.boundary = self.here(pos);
+            if self.last_position_sent.elapsed() > Duration::from_secs(1) {
+                self.last_position_sent = Instant::now();
+                self.send(StreamMsg::Position(self.boundary.clone()))?;
+            }
         }
         Ok(())
     }

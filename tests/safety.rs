@@ -1,0 +1,184 @@
+//! Safety beyond gh-ost: exact resume from a checkpoint, refusal to resume without the binlog
+//! it needs, and the fault-injection matrix (ghost-rs killed at named points).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::ledger::*;
+use common::*;
+use mysql::prelude::Queryable;
+
+/// Adds rows `SEED_ROWS+1 ..= total` (outside the writers' key space when `total` is large)
+/// to the ledger table.
+fn grow(sb: &Sandbox, db: &str, total: i64) {
+    let mut c = sb.primary();
+    let mut start = KEY_SPACE + 1;
+    while start <= total {
+        let end = (start + 49_999).min(total);
+        c.query_drop(format!(
+            "INSERT INTO `{db}`.t (id, uk, a, b, c) SELECT n, n * 10, CONCAT('bulk-', n), n % 1000, 'café' FROM \
+             (SELECT {start} + a.i + b.i * 100 + c.i * 10000 AS n FROM \
+              (SELECT 0 i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 \
+               UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL SELECT 12 UNION ALL SELECT 13 UNION ALL SELECT 14 UNION ALL SELECT 15 UNION ALL SELECT 16 UNION ALL SELECT 17 UNION ALL SELECT 18 UNION ALL SELECT 19 \
+               UNION ALL SELECT 20 UNION ALL SELECT 21 UNION ALL SELECT 22 UNION ALL SELECT 23 UNION ALL SELECT 24 UNION ALL SELECT 25 UNION ALL SELECT 26 UNION ALL SELECT 27 UNION ALL SELECT 28 UNION ALL SELECT 29 \
+               UNION ALL SELECT 30 UNION ALL SELECT 31 UNION ALL SELECT 32 UNION ALL SELECT 33 UNION ALL SELECT 34 UNION ALL SELECT 35 UNION ALL SELECT 36 UNION ALL SELECT 37 UNION ALL SELECT 38 UNION ALL SELECT 39 \
+               UNION ALL SELECT 40 UNION ALL SELECT 41 UNION ALL SELECT 42 UNION ALL SELECT 43 UNION ALL SELECT 44 UNION ALL SELECT 45 UNION ALL SELECT 46 UNION ALL SELECT 47 UNION ALL SELECT 48 UNION ALL SELECT 49 \
+               UNION ALL SELECT 50 UNION ALL SELECT 51 UNION ALL SELECT 52 UNION ALL SELECT 53 UNION ALL SELECT 54 UNION ALL SELECT 55 UNION ALL SELECT 56 UNION ALL SELECT 57 UNION ALL SELECT 58 UNION ALL SELECT 59 \
+               UNION ALL SELECT 60 UNION ALL SELECT 61 UNION ALL SELECT 62 UNION ALL SELECT 63 UNION ALL SELECT 64 UNION ALL SELECT 65 UNION ALL SELECT 66 UNION ALL SELECT 67 UNION ALL SELECT 68 UNION ALL SELECT 69 \
+               UNION ALL SELECT 70 UNION ALL SELECT 71 UNION ALL SELECT 72 UNION ALL SELECT 73 UNION ALL SELECT 74 UNION ALL SELECT 75 UNION ALL SELECT 76 UNION ALL SELECT 77 UNION ALL SELECT 78 UNION ALL SELECT 79 \
+               UNION ALL SELECT 80 UNION ALL SELECT 81 UNION ALL SELECT 82 UNION ALL SELECT 83 UNION ALL SELECT 84 UNION ALL SELECT 85 UNION ALL SELECT 86 UNION ALL SELECT 87 UNION ALL SELECT 88 UNION ALL SELECT 89 \
+               UNION ALL SELECT 90 UNION ALL SELECT 91 UNION ALL SELECT 92 UNION ALL SELECT 93 UNION ALL SELECT 94 UNION ALL SELECT 95 UNION ALL SELECT 96 UNION ALL SELECT 97 UNION ALL SELECT 98 UNION ALL SELECT 99) a, \
+              (SELECT 0 i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 \
+               UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL SELECT 12 UNION ALL SELECT 13 UNION ALL SELECT 14 UNION ALL SELECT 15 UNION ALL SELECT 16 UNION ALL SELECT 17 UNION ALL SELECT 18 UNION ALL SELECT 19 \
+               UNION ALL SELECT 20 UNION ALL SELECT 21 UNION ALL SELECT 22 UNION ALL SELECT 23 UNION ALL SELECT 24 UNION ALL SELECT 25 UNION ALL SELECT 26 UNION ALL SELECT 27 UNION ALL SELECT 28 UNION ALL SELECT 29 \
+               UNION ALL SELECT 30 UNION ALL SELECT 31 UNION ALL SELECT 32 UNION ALL SELECT 33 UNION ALL SELECT 34 UNION ALL SELECT 35 UNION ALL SELECT 36 UNION ALL SELECT 37 UNION ALL SELECT 38 UNION ALL SELECT 39 \
+               UNION ALL SELECT 40 UNION ALL SELECT 41 UNION ALL SELECT 42 UNION ALL SELECT 43 UNION ALL SELECT 44 UNION ALL SELECT 45 UNION ALL SELECT 46 UNION ALL SELECT 47 UNION ALL SELECT 48 UNION ALL SELECT 49 \
+               UNION ALL SELECT 50 UNION ALL SELECT 51 UNION ALL SELECT 52 UNION ALL SELECT 53 UNION ALL SELECT 54 UNION ALL SELECT 55 UNION ALL SELECT 56 UNION ALL SELECT 57 UNION ALL SELECT 58 UNION ALL SELECT 59 \
+               UNION ALL SELECT 60 UNION ALL SELECT 61 UNION ALL SELECT 62 UNION ALL SELECT 63 UNION ALL SELECT 64 UNION ALL SELECT 65 UNION ALL SELECT 66 UNION ALL SELECT 67 UNION ALL SELECT 68 UNION ALL SELECT 69 \
+               UNION ALL SELECT 70 UNION ALL SELECT 71 UNION ALL SELECT 72 UNION ALL SELECT 73 UNION ALL SELECT 74 UNION ALL SELECT 75 UNION ALL SELECT 76 UNION ALL SELECT 77 UNION ALL SELECT 78 UNION ALL SELECT 79 \
+               UNION ALL SELECT 80 UNION ALL SELECT 81 UNION ALL SELECT 82 UNION ALL SELECT 83 UNION ALL SELECT 84 UNION ALL SELECT 85 UNION ALL SELECT 86 UNION ALL SELECT 87 UNION ALL SELECT 88 UNION ALL SELECT 89 \
+               UNION ALL SELECT 90 UNION ALL SELECT 91 UNION ALL SELECT 92 UNION ALL SELECT 93 UNION ALL SELECT 94 UNION ALL SELECT 95 UNION ALL SELECT 96 UNION ALL SELECT 97 UNION ALL SELECT 98 UNION ALL SELECT 99) b, \
+              (SELECT 0 i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) c) nums \
+             WHERE n <= {end}"
+        ))
+        .unwrap();
+        start = end + 1;
+    }
+}
+
+/// The `copied=` of the checkpoint in the changelog, if any.
+fn checkpoint_copied(c: &mut mysql::Conn, db: &str) -> Option<u64> {
+    let v: Option<String> =
+        c.query_first(format!("SELECT value FROM `{db}`.`_t_ghc` WHERE hint = 'checkpoint'")).ok().flatten();
+    v?.split(';').find_map(|f| f.strip_prefix("copied=")).and_then(|n| n.parse().ok())
+}
+
+/// The ledger's rows (ids within the writers' key space) must match the models; the rest of the
+/// table must be identical in the old and the migrated table.
+fn verify(sb: &Sandbox, db: &str, results: &[WriterResult]) {
+    let mut c = sb.primary();
+    let mut actual = read_table(&mut c, db, "t");
+    actual.retain(|id, _| *id <= KEY_SPACE);
+    let diffs = compare(&actual, results);
+    assert!(diffs.is_empty(), "{} differences: {:?}", diffs.len(), &diffs[..diffs.len().min(10)]);
+    let cols = "id, uk, a, b, c";
+    let mut q = |t: &str| {
+        let r: Option<(u64, Option<i64>)> = c
+            .query_first(format!(
+                "SELECT COUNT(*), SUM(CRC32(CONCAT_WS('|', {cols}))) FROM `{db}`.`{t}` WHERE id > {KEY_SPACE}"
+            ))
+            .unwrap();
+        r.unwrap()
+    };
+    let old = q("_t_del");
+    let new = q("t");
+    assert_eq!(old, new, "rows outside the writers' key space");
+}
+
+/// A 1,000,000-row migration killed (SIGKILL) at half its copy resumes from its checkpoint and
+/// finishes with nothing lost, reading about half of the rows again.
+#[test]
+fn killed_at_half_resumes_from_the_checkpoint() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("resume");
+    let total: i64 = 1_000_000;
+    create_ledger_table(&sb, &db);
+    grow(&sb, &db, total);
+    let writers = Writers::start(&sb, &db, 2, Duration::from_millis(3));
+
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
+    args.extend([
+        "--execute".into(),
+        "--chunk-size=2000".into(),
+        "--chunk-time=0".into(),
+        "--checkpoint-seconds=1".into(),
+    ]);
+    let faults = [("GHOST_RS_FAULTS", "copy.chunk=sleep:5")];
+    let mut first = spawn(&sb, &args, &faults);
+    let mut c = sb.primary();
+    let started = Instant::now();
+    let half = wait_for(Duration::from_secs(300), Duration::from_millis(10), || {
+        checkpoint_copied(&mut c, &db).filter(|n| *n >= total as u64 / 2)
+    });
+    first.kill().unwrap(); // SIGKILL, right after a checkpoint past half
+    first.wait().unwrap();
+    let at_kill = half.unwrap_or_else(|| panic!("no checkpoint past half after {:?}", started.elapsed()));
+    assert!(tables(&mut c, &db).contains(&"_t_gho".to_string()));
+
+    // the same command again: it finds the checkpoint and resumes
+    let out = run(&sb, &args, &faults);
+    let results = writers.stop();
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{txt}");
+    assert!(txt.contains("resuming the interrupted migration"), "{txt}");
+    let read_again: u64 = txt
+        .split("read by this run")
+        .next()
+        .and_then(|s| s.rsplit(", ").next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{txt}"));
+    verify(&sb, &db, &results);
+    let share = read_again as f64 / total as f64;
+    assert!(share <= 0.55, "the resumed run read {read_again} rows ({:.1}%)", share * 100.0);
+    metric(&format!(
+        "resume: killed with {at_kill} of {total} rows copied (checkpoint), the resumed run read {read_again} rows ({:.1}% of the table); ledger clean",
+        share * 100.0
+    ));
+}
+
+/// A checkpoint whose binlog was purged is not resumed: resuming would skip changes.
+#[test]
+fn resume_refused_when_its_binlog_was_purged() {
+    let _g = GLOBAL_SETTINGS.write(); // purges binlogs: nobody else streams meanwhile
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("purged");
+    create_ledger_table(&sb, &db);
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    args.extend([
+        "--execute".into(),
+        "--chunk-size=100".into(),
+        "--chunk-time=0".into(),
+        "--checkpoint-seconds=1".into(),
+    ]);
+    let mut child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:50")]);
+    let mut c = sb.primary();
+    let ok = wait_for(Duration::from_secs(60), Duration::from_millis(50), || checkpoint_copied(&mut c, &db));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(ok.is_some(), "no checkpoint was written");
+    let needed: String = {
+        let v: String =
+            c.query_first(format!("SELECT value FROM `{db}`.`_t_ghc` WHERE hint = 'checkpoint'")).unwrap().unwrap();
+        let hex = v.split(';').find_map(|f| f.strip_prefix("file=")).unwrap().to_string();
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        String::from_utf8(bytes).unwrap()
+    };
+    // a server keeps a binlog file until its engines' checkpoint passes it: rotate and purge
+    // until the file the checkpoint needs is gone
+    let status = if sb.flavor == "mysql" { "SHOW BINARY LOG STATUS" } else { "SHOW MASTER STATUS" };
+    let purged = wait_for(Duration::from_secs(30), Duration::from_millis(300), || {
+        c.query_drop("FLUSH BINARY LOGS").unwrap();
+        sb.wait_replica_caught_up();
+        let row: mysql::Row = c.query_first(status).unwrap().unwrap();
+        let current: String = row.get("File").unwrap();
+        c.query_drop(format!("PURGE BINARY LOGS TO '{current}'")).unwrap();
+        let logs: Vec<mysql::Row> = c.query("SHOW BINARY LOGS").unwrap();
+        (!logs.iter().any(|r| r.get::<String, _>("Log_name").as_deref() == Some(needed.as_str()))).then_some(())
+    });
+    assert!(purged.is_some(), "the server would not purge {needed}");
+
+    let before = checksum(&mut c, &db, "t");
+    let out = run(&sb, &args, &[]);
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{txt}");
+    assert!(txt.contains("that the checkpoint needs to resume has been purged"), "{txt}");
+    assert!(txt.contains("--initially-drop-ghost-table"), "{txt}");
+    assert_eq!(checksum(&mut c, &db, "t"), before);
+    // starting over works
+    args.push("--initially-drop-ghost-table".into());
+    let out = run(&sb, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
