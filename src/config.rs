@@ -81,6 +81,7 @@ pub struct Config {
     pub resume: bool,
     pub checkpoint_interval: Duration,
     pub allow_lossy: bool,
+    pub skip_checksum: bool,
     pub chunk_time: Duration,
     pub hooks_hint: String,
     pub hooks_hint_owner: String,
@@ -225,7 +226,6 @@ fn warn_no_effect(args: &Args) {
         "--allow-setup-metadata-lock-instruments",
         "the cut-over does not need performance_schema (see doc/cut-over.md)",
     );
-    said(args.skip_checksum, "--skip-checksum", "this version does not checksum before the cut-over yet");
     said(args.stack, "--stack", "errors carry their context instead of a stack trace");
 }
 
@@ -350,6 +350,7 @@ impl Config {
             resume: args.resume,
             checkpoint_interval: Duration::from_secs(args.checkpoint_seconds.max(1)),
             allow_lossy: args.allow_lossy,
+            skip_checksum: args.skip_checksum,
             chunk_time: Duration::from_millis(args.chunk_time),
             hooks_hint: args.hooks_hint.clone().unwrap_or_default(),
             hooks_hint_owner: args.hooks_hint_owner.clone().unwrap_or_default(),

@@ -64,6 +64,16 @@ impl Error {
         self.hint = Some(hint.into());
         self
     }
+    /// Adds to the "how to fix it" line (after what is already there).
+    pub fn add_hint(mut self, more: impl Into<String>) -> Self {
+        let more = more.into();
+        self.hint = Some(match self.hint.take() {
+            Some(h) => format!("{h}\n  then: {more}"),
+            None => more,
+        });
+        self
+    }
+
     /// Adds a "while ..." line (innermost first).
     pub fn context(mut self, context: impl Into<String>) -> Self {
         self.context.push(context.into());

@@ -12,6 +12,7 @@ mod alter;
 mod applier;
 mod argv;
 mod checkpoint;
+mod checksum;
 mod cli;
 mod config;
 mod cutover;

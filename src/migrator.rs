@@ -31,6 +31,7 @@ use crate::applier::apply::ApplyLoop;
 use crate::applier::copy::{Copier, CopyContext};
 use crate::applier::{run_heartbeat, Applier};
 use crate::checkpoint::{self, Checkpoint};
+use crate::checksum::Checksum;
 use crate::config::{Config, CutOver as CutOverKind, Topology};
 use crate::cutover::CutOver;
 use crate::db::{self, Flavor};
@@ -158,7 +159,7 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
         }
         Err(e) => {
             m.progress.set_phase(Phase::Failed);
-            let e = e.hint(m.leftovers_hint());
+            let e = e.add_hint(m.leftovers_hint());
             let mut state = m.progress.hook_state();
             state.last_error = Some(e.message.clone());
             if let Err(he) = m.hooks.run(Hook::Failure, &state) {
@@ -419,6 +420,7 @@ impl Migration {
             warn!("{e} (ignored)");
         }
 
+        self.checksum()?;
         self.postpone()?;
         self.cut_over()
     }
@@ -679,11 +681,44 @@ impl Migration {
         }
     }
 
+    /// The checksum before the cut-over (unless `--skip-checksum`), see checksum.rs.
+    fn checksum(&mut self) -> Result<()> {
+        if self.cfg.skip_checksum {
+            return Ok(());
+        }
+        let (ep, plan, progress) = (self.insp.applier.clone(), self.plan.clone(), self.progress.clone());
+        let c = Checksum {
+            endpoint: &ep,
+            plan: &plan,
+            progress: &progress,
+            lock_timeout: self.cfg.cut_over_lock_timeout,
+            mysql8: self.mysql8(),
+        };
+        let mut attempt = 0;
+        loop {
+            let mut sync = |t: Duration| self.sync(t);
+            match c.verify(&mut sync) {
+                Ok(_) => return Ok(()),
+                // the snapshot's lock or catch-up timed out: try again a little later
+                Err(e) if e.is_transient() && attempt < self.cfg.default_retries => {
+                    attempt += 1;
+                    warn!("checksum snapshot failed ({e}); trying again");
+                    let until = Instant::now() + Duration::from_secs(1);
+                    while Instant::now() < until {
+                        self.tick(Duration::from_millis(100))?;
+                    }
+                }
+                Err(e) => return Err(e.context("checksumming the ghost table against the original")),
+            }
+        }
+    }
+
     /// Waits while the postpone flag file exists, unless the operator said `unpostpone`.
     fn postpone(&mut self) -> Result<()> {
         let tunables = self.cfg.tunables.clone();
         let flag = move || tunables.postpone_flag_file().filter(|f| f.exists());
         let mut announced = false;
+        let mut last_check = Instant::now();
         while let Some(f) = flag() {
             if self.cfg.tunables.unpostpone.load(Ordering::Relaxed) {
                 info!("cut-over unpostponed by the operator (the flag file {} still exists)", f.display());
@@ -696,8 +731,14 @@ impl Migration {
                 if let Err(e) = self.hooks.run(Hook::BeginPostponed, &self.progress.hook_state()) {
                     warn!("{e} (ignored)");
                 }
+                last_check = Instant::now();
             }
             self.tick(Duration::from_millis(200))?;
+            // while postponed, the tables keep being compared (and repaired)
+            if !self.cfg.skip_checksum && last_check.elapsed() >= self.cfg.checkpoint_interval {
+                self.checksum()?;
+                last_check = Instant::now();
+            }
         }
         Ok(())
     }
@@ -861,11 +902,12 @@ impl Migration {
         }
         let lock_ms = self.progress.cut_over_lock_ms.load(Ordering::Relaxed);
         println!(
-            "Done: {} has the new structure ({} rows copied, {} read by this run, {} binlog changes applied, {} in all, table locked {} ms at cut-over).{}",
+            "Done: {} has the new structure ({} rows copied, {} read by this run, {} binlog changes applied, checksums {} ms, {} in all, table locked {} ms at cut-over).{}",
             t(&self.cfg.table),
             self.progress.rows_copied.load(Ordering::Relaxed),
             self.progress.rows_read.load(Ordering::Relaxed),
             self.progress.events_applied.load(Ordering::Relaxed),
+            self.progress.checksum_ms.load(Ordering::Relaxed),
             fmt_duration(self.progress.elapsed()),
             lock_ms,
             if self.cfg.ok_to_drop_table { String::new() } else { format!(" The original is kept as {}.", t(&self.plan.old_name)) }

@@ -76,6 +76,8 @@ pub struct Progress {
     pub applied_pos: Mutex<Option<crate::db::BinlogPos>>,
     /// Writer: copy walker. Upper bound of the completely copied key ranges from the start.
     pub copy_watermark: Mutex<Option<Vec<mysql::Value>>>,
+    /// Writer: migrator. Time spent in checksums, ms.
+    pub checksum_ms: AtomicU64,
     /// Writer: copy. Rows read by the copy (copied, or already in the ghost).
     pub rows_read: AtomicU64,
     /// Writer: throttler/copy. Why the copy is paused; empty when it is not.
@@ -109,6 +111,7 @@ impl Default for Progress {
             applied_pos: Mutex::new(None),
             copy_watermark: Mutex::new(None),
             rows_read: AtomicU64::new(0),
+            checksum_ms: AtomicU64::new(0),
             throttle_reason: Mutex::new(String::new()),
             cut_over_lock_ms: AtomicU64::new(0),
             hibernating: AtomicBool::new(false),

@@ -84,6 +84,34 @@ fn key_expr(from: &Column, to: &Column) -> String {
     }
 }
 
+/// How a column's values compare between the two tables: unchanged columns as they are, a
+/// changed type through a common representation (numbers as DECIMAL or DOUBLE, text in
+/// utf8mb4, ENUM/SET by name, temporal values at microsecond precision).
+pub fn compare_expr(c: &SharedColumn, col: &str) -> String {
+    if c.orig.column_type == c.ghost.column_type && c.orig.kind == c.ghost.kind {
+        return col.to_string();
+    }
+    let numeric = |k: &Kind| matches!(k, Kind::Int { .. } | Kind::Decimal | Kind::Bit { .. } | Kind::Year);
+    let floating = |k: &Kind| matches!(k, Kind::Float | Kind::Double);
+    let textual = |k: &Kind| matches!(k, Kind::Text { .. } | Kind::Enum { .. } | Kind::Set { .. } | Kind::Json);
+    let temporal = |k: &Kind| matches!(k, Kind::Date | Kind::DateTime | Kind::Timestamp);
+    let (o, g) = (&c.orig.kind, &c.ghost.kind);
+    if floating(o) || floating(g) {
+        format!("CAST({col} AS DOUBLE)")
+    } else if numeric(o) && numeric(g) {
+        format!("CAST({col} + 0 AS DECIMAL(65,30))")
+    } else if textual(o) || textual(g) {
+        // from the column's own charset (CAST AS CHAR would use the connection's: binary)
+        format!("CONVERT({col} USING utf8mb4)")
+    } else if temporal(o) && temporal(g) {
+        format!("CAST({col} AS DATETIME(6))")
+    } else if matches!((o, g), (Kind::Time, Kind::Time)) {
+        format!("CAST({col} AS TIME(6))")
+    } else {
+        col.to_string()
+    }
+}
+
 /// A statement with placeholders, and for each placeholder the index of the key column whose
 /// value it takes (for statements parameterised by key tuples).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +264,103 @@ impl<'a> Builder<'a> {
             self.share_lock
         );
         KeyStatement { sql, params }
+    }
+
+    /// The key range `(lower, upper]` (or `[lower, upper]`, or everything) as a WHERE clause on
+    /// the original or on the ghost table (key values are in the original's bytes).
+    fn range(&self, ghost: bool, inclusive: bool, whole: bool, params: &mut Vec<Param>) -> String {
+        if whole {
+            return "1 = 1".to_string();
+        }
+        let (cols, exprs): (Vec<String>, Vec<String>) = if ghost {
+            self.plan.key_columns().map(|c| (ident(&c.ghost.name), key_expr(&c.orig, &c.ghost))).unzip()
+        } else {
+            (self.key_cols.clone(), self.key_exprs_orig.clone())
+        };
+        let lower = tuple_cmp(&cols, &exprs, if inclusive { Cmp::Ge } else { Cmp::Gt }, Param::Lower, params);
+        let upper = tuple_cmp(&cols, &exprs, Cmp::Le, Param::Upper, params);
+        format!("{lower} AND {upper}")
+    }
+
+    /// A checksum of the rows in a key range of one side, over the shared columns, with values
+    /// whose type the ALTER changed compared by value: `COUNT(*)`, `BIT_XOR(CRC32(row))`,
+    /// `SUM(CRC32(row))`. `whole`: the whole table (when the key's ordering differs between
+    /// the two tables, ranges would not hold the same rows).
+    pub fn checksum_chunk(&self, ghost: bool, inclusive: bool, whole: bool) -> KeyStatement {
+        let mut params = Vec::new();
+        let range = self.range(ghost, inclusive, whole, &mut params);
+        let mut parts = Vec::new();
+        let mut nulls = Vec::new();
+        for c in &self.plan.columns {
+            let col = ident(if ghost { &c.ghost.name } else { &c.orig.name });
+            parts.push(format!("CAST({} AS BINARY)", compare_expr(c, &col)));
+            nulls.push(format!("ISNULL({col})"));
+        }
+        let row = format!("CONCAT_WS('#', CONCAT({}), {})", nulls.join(", "), parts.join(", "));
+        let (table, index) = if ghost {
+            (&self.ghost, format!("FORCE INDEX ({})", ident(&self.plan.ghost_key_name)))
+        } else {
+            (&self.orig, self.force_index())
+        };
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32({row})), 0), COALESCE(SUM(CRC32({row})), 0) FROM {table} {index} WHERE {range}"
+        );
+        KeyStatement { sql, params }
+    }
+
+    /// The key and the row checksum of each row of a range of one side (to name the rows that
+    /// differ).
+    pub fn row_checksums(&self, ghost: bool, inclusive: bool, whole: bool) -> KeyStatement {
+        let mut params = Vec::new();
+        let range = self.range(ghost, inclusive, whole, &mut params);
+        let parts: Vec<String> = self
+            .plan
+            .columns
+            .iter()
+            .map(|c| {
+                let col = ident(if ghost { &c.ghost.name } else { &c.orig.name });
+                format!("CAST({} AS BINARY)", compare_expr(c, &col))
+            })
+            .collect();
+        let nulls: Vec<String> = self
+            .plan
+            .columns
+            .iter()
+            .map(|c| format!("ISNULL({})", ident(if ghost { &c.ghost.name } else { &c.orig.name })))
+            .collect();
+        let keys: Vec<String> =
+            self.plan.key_columns().map(|c| ident(if ghost { &c.ghost.name } else { &c.orig.name })).collect();
+        let table = if ghost { &self.ghost } else { &self.orig };
+        let sql = format!(
+            "SELECT CONCAT_WS(', ', {}), CRC32(CONCAT_WS('#', CONCAT({}), {})) FROM {table} WHERE {range}",
+            keys.join(", "),
+            nulls.join(", "),
+            parts.join(", ")
+        );
+        KeyStatement { sql, params }
+    }
+
+    /// Re-copies a key range: removes the ghost's rows there and copies the original's, share
+    /// locked (the checksum's repair).
+    pub fn repair_chunk(&self, inclusive: bool, whole: bool) -> (KeyStatement, KeyStatement) {
+        let mut dparams = Vec::new();
+        let drange = self.range(true, inclusive, whole, &mut dparams);
+        let delete = KeyStatement { sql: format!("DELETE FROM {} WHERE {drange}", self.ghost), params: dparams };
+        let mut cparams = Vec::new();
+        let crange = self.range(false, inclusive, whole, &mut cparams);
+        let copy = KeyStatement {
+            sql: format!(
+                "REPLACE INTO {} ({}) SELECT {} FROM {} {} WHERE {crange} {}",
+                self.ghost,
+                join_idents(self.plan.columns.iter().map(|c| c.ghost.name.as_str())),
+                join_idents(self.plan.columns.iter().map(|c| c.orig.name.as_str())),
+                self.orig,
+                self.force_index(),
+                self.share_lock
+            ),
+            params: cparams,
+        };
+        (delete, copy)
     }
 
     /// `REPLACE INTO ghost (...) VALUES (...), ...` for `rows` rows of all shared columns.
@@ -428,6 +553,23 @@ mod tests {
         assert_eq!(value_expr(&reordered), "CONVERT(? USING utf8mb4)");
         let p = plan("t", vec![col("id", 0, int.clone())], vec![col("id", 0, int)], &["id"]);
         assert_eq!(Builder::new(&p, true).delete_rows(3), "DELETE FROM `my db`.`_t_gho` WHERE `id` IN (?, ?, ?)");
+    }
+
+    #[test]
+    fn compare_expressions() {
+        let int = |b| Kind::Int { bytes: b, unsigned: false };
+        let sc = |o: Kind, g: Kind| SharedColumn {
+            orig: Column { column_type: format!("{o:?}"), kind: o, ..Column::default() },
+            ghost: Column { column_type: format!("{g:?}"), kind: g, ..Column::default() },
+        };
+        assert_eq!(compare_expr(&sc(int(4), int(4)), "`c`"), "`c`");
+        assert_eq!(compare_expr(&sc(int(4), int(8)), "`c`"), "CAST(`c` + 0 AS DECIMAL(65,30))");
+        assert_eq!(compare_expr(&sc(Kind::Float, Kind::Double), "`c`"), "CAST(`c` AS DOUBLE)");
+        assert_eq!(
+            compare_expr(&sc(text("latin1", "latin1_swedish_ci"), text("utf8mb4", "utf8mb4_general_ci")), "`c`"),
+            "CONVERT(`c` USING utf8mb4)"
+        );
+        assert_eq!(compare_expr(&sc(Kind::DateTime, Kind::Timestamp), "`c`"), "CAST(`c` AS DATETIME(6))");
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn bad_command_lines_exit_2_and_name_the_problem() {
         (&["--cut-over=fast"], "cut-over"),
         (&["--max-load=Threads_running"], "max-load"),
         (&["--nice-ratio=-1"], "nice-ratio"),
-        (&["--throttle-query=select 1"], "not implemented yet"),
+        (&["--switch-to-rbr"], "not implemented yet"),
         (&["--database=d", "--table=t"], "--alter is required"),
         (&["--no-such-flag"], "no-such-flag"),
     ];

@@ -34,7 +34,7 @@ begin
   end while;
   start transaction;
   update gh_ost_test set i = i + 1, s = 'upd' order by rand() limit 40;
-  update gh_ost_test set id = id + 1000000 where id < 1000000 order by rand() limit 10;
+  update gh_ost_test set id = -id where id > 0 order by rand() limit 10;
   commit;
   start transaction;
   delete from gh_ost_test order by rand() limit 50;
