@@ -8,14 +8,15 @@
 //! * `fail` — return a transient error from there;
 //! * `crash` — abort the process at once, as SIGKILL would (no cleanup, no unlock);
 //!
-//! each optionally followed by `:once` (act the first time only).
+//! each optionally followed by `:once` (act the first time only) or `@N` (act from the N-th
+//! time the point is reached, e.g. `copy.chunk=crash@40`: crash in the 40th chunk).
 //!
 //! Points: `copy.chunk` (after a chunk is copied), `apply.batch` (after a batch commits),
 //! `cutover.locked` (the original is locked, before the final changes are applied),
 //! `cutover.renamed` (the tables are swapped, before the cleanup).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -26,6 +27,9 @@ struct Fault {
     action: Action,
     once: bool,
     fired: AtomicBool,
+    /// Act from this hit on (1 = the first).
+    from_hit: u64,
+    hits: AtomicU64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +48,10 @@ fn parse(spec: &str) -> HashMap<String, Fault> {
     let mut out = HashMap::new();
     for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let Some((name, action)) = item.split_once('=') else { continue };
+        let (action, from_hit) = match action.split_once('@') {
+            Some((a, n)) => (a, n.parse().unwrap_or(1)),
+            None => (action, 1),
+        };
         let mut parts: Vec<&str> = action.split(':').collect();
         let once = parts.last() == Some(&"once");
         if once {
@@ -56,7 +64,10 @@ fn parse(spec: &str) -> HashMap<String, Fault> {
             _ => None,
         };
         if let Some(action) = action {
-            out.insert(name.trim().to_string(), Fault { action, once, fired: AtomicBool::new(false) });
+            out.insert(
+                name.trim().to_string(),
+                Fault { action, once, fired: AtomicBool::new(false), from_hit, hits: AtomicU64::new(0) },
+            );
         }
     }
     out
@@ -65,6 +76,9 @@ fn parse(spec: &str) -> HashMap<String, Fault> {
 /// Acts as configured for `name` (see the module doc); a no-op in production.
 pub fn point(name: &str) -> Result<()> {
     let Some(f) = faults().get(name) else { return Ok(()) };
+    if f.hits.fetch_add(1, Ordering::SeqCst) + 1 < f.from_hit {
+        return Ok(());
+    }
     if f.once && f.fired.swap(true, Ordering::SeqCst) {
         return Ok(());
     }
@@ -85,7 +99,9 @@ mod tests {
 
     #[test]
     fn parsing() {
-        let f = parse("cutover.locked=sleep:3000:once, copy.chunk=fail,x=bogus,apply.batch=crash");
+        let f = parse("cutover.locked=sleep:3000:once, copy.chunk=fail,x=bogus,apply.batch=crash@7");
+        assert_eq!(f["apply.batch"].from_hit, 7);
+        assert_eq!(f["copy.chunk"].from_hit, 1);
         assert_eq!(f["cutover.locked"].action, Action::Sleep(Duration::from_millis(3000)));
         assert!(f["cutover.locked"].once);
         assert_eq!(f["copy.chunk"].action, Action::Fail);

@@ -341,6 +341,7 @@ struct Migration {
     resume: Option<Checkpoint>,
     migration: u64,
     last_checkpoint: Instant,
+    last_retention_check: Instant,
 }
 
 impl Migration {
@@ -376,6 +377,7 @@ impl Migration {
             resume: None,
             migration: 0,
             last_checkpoint: Instant::now(),
+            last_retention_check: Instant::now(),
         }
     }
 
@@ -607,6 +609,10 @@ impl Migration {
             self.last_checkpoint = Instant::now();
             self.write_checkpoint();
         }
+        if self.last_retention_check.elapsed() >= Duration::from_secs(60) {
+            self.last_retention_check = Instant::now();
+            self.watch_retention();
+        }
         if self.last_status_hook.elapsed() >= self.cfg.hooks_status_interval {
             self.last_status_hook = Instant::now();
             if let Err(e) = self.hooks.run(Hook::Status, &self.progress.hook_state()) {
@@ -635,6 +641,28 @@ impl Migration {
             warn!("could not write a checkpoint: {e}");
         }
         crate::fault::point("checkpoint.written").ok();
+    }
+
+    /// Warns early when the binlog a resume would need is about to be purged: it is the oldest
+    /// the server keeps (the same trap as a replication slot falling behind its WAL).
+    fn watch_retention(&mut self) {
+        let needed = self.progress.applied_pos.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(needed) = needed else { return };
+        let expire = self.insp.inspected_info.binlog_expire_seconds;
+        let Ok(mut conn) = self.insp.inspected.connect("binlog retention watch") else { return };
+        let logs: Vec<mysql::Row> = conn.query("SHOW BINARY LOGS").unwrap_or_default();
+        let names: Vec<String> = logs.iter().filter_map(|r| db::row_text(r, &["Log_name"])).collect();
+        match names.iter().position(|n| *n == needed.file) {
+            None => warn!(
+                "the binlog file {} holding ghost-rs's applied position is no longer on {}: a resume after an interruption would be refused",
+                needed.file, self.insp.inspected
+            ),
+            Some(0) if expire > 0 => warn!(
+                "the binlog file {} that ghost-rs still needs is the oldest on {} (binlog_expire_logs_seconds={expire}): if it is purged, an interrupted run cannot resume; consider raising the retention",
+                needed.file, self.insp.inspected
+            ),
+            _ => {}
+        }
     }
 
     fn print_status(&mut self) {
