@@ -504,10 +504,15 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(2..), value_name = "SECONDS")]
     pub exponential_backoff_max_interval: u32,
 
-    /// Parallel row-copy threads (1..=64; this version copies with 1) (ghost-rs)
+    /// Parallel row-copy connections (1..=64; default: half the cores, at most 8) (ghost-rs)
     #[arg(long, help_heading = COPY, value_parser = RangedU64ValueParser::<usize>::new().range(1..=64),
           value_name = "N")]
     pub copy_threads: Option<usize>,
+
+    /// Connections that apply binlog changes, keys partitioned among them (1..=64; default: as --copy-threads) (ghost-rs)
+    #[arg(long, help_heading = COPY, value_parser = RangedU64ValueParser::<usize>::new().range(1..=64),
+          value_name = "N")]
+    pub apply_threads: Option<usize>,
 
     /// Target duration of one chunk, in milliseconds: the chunk size adapts to it (0 = keep --chunk-size; up to 60000) (ghost-rs)
     #[arg(long, default_value_t = 500, help_heading = COPY,
@@ -1426,6 +1431,8 @@ mod tests {
         assert_eq!(ok(&["--copy-threads=64"]).copy_threads, Some(64));
         rejected(&["--copy-threads=65"], "1..=64");
         rejected(&["--copy-threads=0"], "1..=64");
+        assert_eq!(ok(&["--apply-threads=3"]).apply_threads, Some(3));
+        rejected(&["--apply-threads=0"], "1..=64");
         rejected(&["--chunk-time=5"], "10..=60000");
         assert_eq!(ok(&["--binlogsyncer-max-reconnect-attempts", "-1"]).binlogsyncer_max_reconnect_attempts, -1);
     }

@@ -77,6 +77,7 @@ pub struct Config {
     pub metrics_addr: Option<HostPort>,
     pub hooks_path: Option<PathBuf>,
     pub copy_threads: usize,
+    pub apply_threads: usize,
     /// `--resume`: there must be a checkpoint to resume.
     pub resume: bool,
     pub checkpoint_interval: Duration,
@@ -347,6 +348,7 @@ impl Config {
             metrics_addr: args.metrics_addr.clone(),
             hooks_path: args.hooks_path.clone(),
             copy_threads: args.copy_threads.unwrap_or_else(default_copy_threads),
+            apply_threads: args.apply_threads.or(args.copy_threads).unwrap_or_else(default_copy_threads),
             resume: args.resume,
             checkpoint_interval: Duration::from_secs(args.checkpoint_seconds.max(1)),
             allow_lossy: args.allow_lossy,

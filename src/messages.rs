@@ -26,6 +26,19 @@ impl Change {
             Change::Replace { key, .. } | Change::Delete { key, .. } => key,
         }
     }
+
+    /// Roughly the memory this change holds (for the streamer's back-pressure budget).
+    pub fn approx_bytes(&self) -> u64 {
+        let (key, values) = match self {
+            Change::Replace { key, row } => (key, row),
+            Change::Delete { key, values } => (key, values),
+        };
+        let vals: usize = values
+            .iter()
+            .map(|v| std::mem::size_of::<Value>() + if let Value::Bytes(b) = v { b.len() } else { 0 })
+            .sum();
+        (64 + key.len() + vals) as u64
+    }
 }
 
 /// The exact bytes of a key tuple: two changes coalesce only when their keys are byte-identical

@@ -440,7 +440,9 @@ impl Migration {
         Progress::set_text(&self.progress.read_pos, start.to_string());
 
         self.progress.heartbeat_interval_ns.store(self.cfg.heartbeat_interval.as_nanos() as i64, Ordering::Relaxed);
-        let (stream_tx, stream_rx) = bounded(64);
+        // Bounded in bytes by the streamer (`Progress::queued_bytes`); the message bound only
+        // caps the small messages (transaction ends, positions) between them.
+        let (stream_tx, stream_rx) = bounded(65_536);
         let (applied_tx, applied_rx) = unbounded();
         self.applied_rx = Some(applied_rx);
 
@@ -473,6 +475,7 @@ impl Migration {
             self.cfg.default_retries,
             self.mysql8(),
             self.cfg.allow_lossy,
+            self.cfg.apply_threads,
         )?;
         let fatal = self.fatal_tx.clone();
         self.threads.apply = Some(spawn("apply", move || {

@@ -153,6 +153,32 @@ impl Plan {
     pub fn key_columns(&self) -> impl Iterator<Item = &SharedColumn> {
         self.key.iter().map(|&i| &self.columns[i])
     }
+
+    /// Whether changes to different keys may be written by different connections in any
+    /// order: only when equal key bytes are exactly equal keys (no collation, trailing-space
+    /// or -0 equality, on either side) and the ghost has no other unique key that two rows
+    /// could contend for. Otherwise the binlog order across keys matters and one writer keeps
+    /// it.
+    pub fn keys_independent(&self) -> bool {
+        let exact = |k: &Kind| {
+            matches!(
+                k,
+                Kind::Int { .. }
+                    | Kind::Decimal
+                    | Kind::Bit { .. }
+                    | Kind::Year
+                    | Kind::Date
+                    | Kind::Time
+                    | Kind::DateTime
+                    | Kind::Timestamp
+                    | Kind::Binary { fixed: None }
+                    | Kind::Enum { .. }
+                    | Kind::Set { .. }
+            )
+        };
+        self.key_columns().all(|c| exact(&c.orig.kind) && exact(&c.ghost.kind))
+            && self.ghost.keys.iter().filter(|k| k.unique || k.primary).all(|k| k.name == self.ghost_key_name)
+    }
 }
 
 /// Picks the key the copy walks and the apply matches on: a usable unique key of the original
@@ -266,6 +292,21 @@ mod tests {
         assert_eq!(p.key_name, "PRIMARY");
         assert_eq!(p.ghost_key_name, "id_uk");
         assert_eq!(p.key, vec![0]);
+    }
+
+    #[test]
+    fn keys_independent_only_for_exact_keys_and_no_other_unique_key() {
+        let cols = vec![col("id", 0, int()), col("u", 1, int())];
+        let one = |keys: Vec<Key>| {
+            let t = table(cols.clone(), keys);
+            Plan::new(t.clone(), t, names(), &alter("ENGINE=InnoDB"), false, false).unwrap()
+        };
+        assert!(one(vec![key("PRIMARY", &["id"])]).keys_independent());
+        assert!(!one(vec![key("PRIMARY", &["id"]), key("uk", &["u"])]).keys_independent());
+        let text = Kind::Text { charset: "utf8mb4".into(), collation: "utf8mb4_bin".into() };
+        let t = table(vec![col("s", 0, text)], vec![key("PRIMARY", &["s"])]);
+        let p = Plan::new(t.clone(), t, names(), &alter("ENGINE=InnoDB"), false, false).unwrap();
+        assert!(!p.keys_independent(), "PAD SPACE makes 'a' and 'a ' equal even in a _bin collation");
     }
 
     #[test]

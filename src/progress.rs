@@ -59,6 +59,11 @@ pub struct Progress {
     /// Writer: apply loop. Row changes written to the ghost (after coalescing, those that
     /// coalesced count as applied too).
     pub events_applied: AtomicU64,
+    /// Writer: streamer (+ when it sends changes), apply loop (- when it has written or
+    /// dropped them). Approximate memory held by changes in flight: the streamer waits while
+    /// it is above its budget (back-pressure bounded by bytes, not by messages, so that a
+    /// slow apply gets large batches instead of a short queue of small transactions).
+    pub queued_bytes: AtomicU64,
     /// Writer: streamer. When the last heartbeat read back from the binlog was written
     /// (ns since the epoch); 0 before the first. The lag is the time since then, so a stream
     /// that stops delivering shows a growing lag (the throttler fails closed).
@@ -103,6 +108,7 @@ impl Default for Progress {
             copy_done: AtomicBool::new(false),
             events_received: AtomicU64::new(0),
             events_applied: AtomicU64::new(0),
+            queued_bytes: AtomicU64::new(0),
             heartbeat_seen_ns: AtomicI64::new(0),
             heartbeat_delay_ns: AtomicI64::new(0),
             heartbeat_interval_ns: AtomicI64::new(100_000_000),

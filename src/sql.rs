@@ -181,6 +181,10 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    pub fn plan(&self) -> &'a Plan {
+        self.plan
+    }
+
     pub fn new(plan: &'a Plan, mysql_8_or_later: bool) -> Self {
         let key_cols = plan.key_columns().map(|c| ident(&c.orig.name)).collect();
         let key_exprs_orig = plan.key_columns().map(|c| key_expr(&c.orig, &c.orig)).collect();

@@ -13,7 +13,7 @@ use mysql::prelude::Queryable;
 
 /// Migrates `db`.t under three writers and checks the result against their models.
 fn ledger_migration(name: &str, alter: &str, via_replica: bool, check: impl Fn(&mut mysql::Conn, &str)) {
-    ledger_migration_with(name, alter, via_replica, &[], false, check)
+    ledger_migration_with(name, alter, via_replica, &[], false, "", check)
 }
 
 /// The same, with more flags; `kill_dumps` kills ghost-rs's binlog connections now and then
@@ -24,6 +24,7 @@ fn ledger_migration_with(
     via_replica: bool,
     extra: &[&str],
     kill_dumps: bool,
+    more_faults: &str,
     check: impl Fn(&mut mysql::Conn, &str),
 ) {
     let _g = GLOBAL_SETTINGS.read();
@@ -40,7 +41,8 @@ fn ledger_migration_with(
     args.extend(["--execute".to_string(), "--chunk-size=500".to_string(), "--chunk-time=0".to_string()]);
     args.extend(extra.iter().map(|s| s.to_string()));
     // a slower copy, so that many changes interleave with it
-    let child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:25")]);
+    let faults = format!("copy.chunk=sleep:25{more_faults}");
+    let child = spawn(&sb, &args, &[("GHOST_RS_FAULTS", &faults)]);
     let cap = Captured::new(child);
     let mut kills = 0;
     if kill_dumps {
@@ -94,6 +96,9 @@ fn ledger_migration_with(
     let stall = results.iter().map(|r| r.max_latency).max().unwrap_or_default();
     let lock_ms = out.split("table locked ").nth(1).and_then(|s| s.split(' ').next()).unwrap_or("?").to_string();
     let statements: u64 = results.iter().map(|r| r.statements).sum();
+    if extra.iter().any(|a| a.starts_with("--apply-threads")) {
+        assert!(out.contains("connections in parallel"), "the backlog should have been split over the writers:\n{out}");
+    }
     if kill_dumps {
         assert!(out.contains("binlog stream interrupted"), "ghost-rs should have reconnected:\n{out}");
     }
@@ -107,17 +112,33 @@ fn ledger_migration_with(
 
 #[test]
 fn ledger_reconnects_when_the_binlog_connection_is_killed() {
-    ledger_migration_with("dump_kill", "ADD COLUMN x INT", false, &["--chunk-size=200"], true, |_, _| {});
+    ledger_migration_with("dump_kill", "ADD COLUMN x INT", false, &["--chunk-size=200"], true, "", |_, _| {});
 }
 
 #[test]
 fn ledger_parallel_copy() {
-    ledger_migration_with("parallel", "ADD COLUMN x INT", true, &["--copy-threads=3"], false, |_, _| {});
+    ledger_migration_with("parallel", "ADD COLUMN x INT", true, &["--copy-threads=3"], false, "", |_, _| {});
+}
+
+/// Apply on four connections, keys partitioned: the unique key besides the primary is dropped
+/// (with it the order across keys would matter and one writer is used), and each flush is
+/// slowed so that a backlog builds and is split.
+#[test]
+fn ledger_parallel_apply() {
+    ledger_migration_with(
+        "parallel_apply",
+        "DROP INDEX uk, ADD COLUMN x INT",
+        false,
+        &["--apply-threads=4"],
+        false,
+        ",apply.batch=sleep:400",
+        |_, _| {},
+    );
 }
 
 #[test]
 fn ledger_two_step_cut_over() {
-    ledger_migration_with("two_step", "ADD COLUMN x INT", false, &["--cut-over=two-step"], false, |_, _| {});
+    ledger_migration_with("two_step", "ADD COLUMN x INT", false, &["--cut-over=two-step"], false, "", |_, _| {});
 }
 
 /// A DDL on the original table while the migration runs stops it, with the original intact.

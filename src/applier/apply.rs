@@ -17,6 +17,7 @@
 //! [`Applied`] to the migrator.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +46,8 @@ pub struct Pending {
     slots: Vec<Option<Change>>,
     index: HashMap<KeyBytes, usize>,
     live: usize,
+    /// [`Change::approx_bytes`] of everything absorbed (coalesced ones included).
+    bytes: u64,
     /// Changes absorbed (coalesced ones included), for the applied-events counter.
     absorbed: u64,
 }
@@ -52,6 +55,7 @@ pub struct Pending {
 impl Pending {
     pub fn push(&mut self, c: Change) {
         self.absorbed += 1;
+        self.bytes += c.approx_bytes();
         let slot = self.slots.len();
         match self.index.insert(c.key().clone(), slot) {
             Some(old) => self.slots[old] = None,
@@ -68,17 +72,21 @@ impl Pending {
         self.live == 0
     }
 
-    /// The surviving changes in order, grouped into runs of the same kind.
-    pub fn runs(&self) -> Vec<(bool, Vec<&Change>)> {
-        let mut runs: Vec<(bool, Vec<&Change>)> = Vec::new();
-        for c in self.slots.iter().flatten() {
-            let is_replace = matches!(c, Change::Replace { .. });
-            match runs.last_mut() {
-                Some((kind, v)) if *kind == is_replace => v.push(c),
-                _ => runs.push((is_replace, vec![c])),
-            }
+    /// The surviving changes in binlog order.
+    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+        self.slots.iter().flatten()
+    }
+
+    /// The surviving changes split into `n` partitions by key (one key always in the same
+    /// partition), each in binlog order.
+    pub fn partitions(&self, n: usize) -> Vec<Vec<&Change>> {
+        let mut parts: Vec<Vec<&Change>> = (0..n).map(|_| Vec::with_capacity(self.live / n + 1)).collect();
+        for c in self.changes() {
+            let mut h = DefaultHasher::new();
+            c.key().hash(&mut h);
+            parts[(h.finish() % n as u64) as usize].push(c);
         }
-        runs
+        parts
     }
 
     fn clear(&mut self) {
@@ -86,12 +94,33 @@ impl Pending {
         self.index.clear();
         self.live = 0;
         self.absorbed = 0;
+        self.bytes = 0;
     }
+}
+
+/// Changes grouped into runs of the same kind (replace or delete), order kept.
+pub fn runs<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Vec<(bool, Vec<&'a Change>)> {
+    let mut runs: Vec<(bool, Vec<&Change>)> = Vec::new();
+    for c in changes {
+        let is_replace = matches!(c, Change::Replace { .. });
+        match runs.last_mut() {
+            Some((kind, v)) if *kind == is_replace => v.push(c),
+            _ => runs.push((is_replace, vec![c])),
+        }
+    }
+    runs
 }
 
 pub struct ApplyLoop {
     endpoint: Endpoint,
     conn: Conn,
+    /// The other writers' connections, opened on first use (`--apply-threads` - 1).
+    extra: Vec<Conn>,
+    /// Writers for one flush: `--apply-threads` when keys are independent, else 1.
+    writers: usize,
+    /// Whether the first parallel flush was logged.
+    said_parallel: bool,
+    allow_lossy: bool,
     plan: Arc<Plan>,
     tunables: Arc<Tunables>,
     progress: Arc<Progress>,
@@ -118,15 +147,22 @@ impl ApplyLoop {
         retries: u32,
         mysql8: bool,
         allow_lossy: bool,
+        threads: usize,
     ) -> Result<ApplyLoop> {
-        let mut conn = endpoint.connect("apply")?;
-        if allow_lossy {
-            // --allow-lossy: values that do not fit are converted, as by the copy
-            crate::db::relax_strict(&mut conn)?;
+        let conn = open_writer(endpoint, allow_lossy)?;
+        let writers = if plan.keys_independent() { threads.max(1) } else { 1 };
+        if threads > 1 && writers == 1 {
+            log::info!(
+                "applying changes on one connection: the key's collation or another unique key on the ghost makes the order across keys matter"
+            );
         }
         Ok(ApplyLoop {
             endpoint: endpoint.clone(),
             conn,
+            extra: Vec::new(),
+            writers,
+            said_parallel: false,
+            allow_lossy,
             plan,
             tunables,
             progress,
@@ -200,19 +236,23 @@ impl ApplyLoop {
                         attempt += 1;
                         warn!("applying {} changes failed ({e}); retrying (attempt {attempt})", self.pending.len());
                         let _ = self.conn.query_drop("ROLLBACK");
+                        // the other writers reconnect on next use (a dropped session rolls back)
+                        self.extra.clear();
                         std::thread::sleep(Duration::from_millis(50 * attempt.min(20) as u64));
                         if self.conn.ping().is_err() {
-                            self.conn = self.endpoint.connect("apply")?;
+                            self.conn = open_writer(&self.endpoint, self.allow_lossy)?;
                         }
                     }
                     Err(e) => {
                         let _ = self.conn.query_drop("ROLLBACK");
+                        self.extra.clear();
                         return Err(e.context("applying binlog changes to the ghost table"));
                     }
                 }
             }
         }
         self.progress.events_applied.fetch_add(self.pending.absorbed, Ordering::Relaxed);
+        self.progress.queued_bytes.fetch_sub(self.pending.bytes, Ordering::Relaxed);
         self.pending.clear();
         if let Some(pos) = self.pending_pos.take() {
             *self.progress.applied_pos.lock().unwrap_or_else(|e| e.into_inner()) = Some(pos);
@@ -220,37 +260,95 @@ impl ApplyLoop {
         Ok(())
     }
 
+    /// Writes what is pending: on one connection in one transaction, or, when it is large and
+    /// the keys are independent, partitioned by key over several connections, one transaction
+    /// each. A partial failure is harmless: the whole flush is retried, and replaying row
+    /// images is idempotent; the applied position moves only when every partition committed.
     fn write_pending(&mut self) -> Result<()> {
         let b = Builder::new(&self.plan, self.mysql8);
-        let ncols = self.plan.columns.len();
-        let nkey = self.plan.key.len();
         let batch = self.tunables.dml_batch_size().max(1);
-        self.conn.query_drop("START TRANSACTION")?;
-        for (is_replace, changes) in self.pending.runs() {
-            let per_row = if is_replace { ncols } else { nkey };
-            let max_rows = batch.min((MAX_PLACEHOLDERS / per_row).max(1));
-            for chunk in changes.chunks(max_rows) {
-                let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * per_row);
-                for c in chunk {
-                    match c {
-                        Change::Replace { row, .. } => params.extend(row.iter().cloned()),
-                        Change::Delete { values, .. } => params.extend(values.iter().cloned()),
+        let n = if self.pending.len() >= PARALLEL_MIN { self.writers } else { 1 };
+        if n == 1 {
+            write_changes(&mut self.conn, &b, batch, self.pending.changes())?;
+        } else {
+            if !self.said_parallel {
+                self.said_parallel = true;
+                log::info!("applying a backlog of {} changes on {n} connections in parallel", self.pending.len());
+            }
+            while self.extra.len() < n - 1 {
+                self.extra.push(open_writer(&self.endpoint, self.allow_lossy)?);
+            }
+            let mut parts = self.pending.partitions(n).into_iter();
+            let first = parts.next().unwrap_or_default();
+            let b = &b;
+            std::thread::scope(|s| -> Result<()> {
+                let handles: Vec<_> = self
+                    .extra
+                    .iter_mut()
+                    .zip(parts)
+                    .map(|(conn, part)| s.spawn(move || write_changes(conn, b, batch, part)))
+                    .collect();
+                let mut result = write_changes(&mut self.conn, b, batch, first);
+                for h in handles {
+                    let r = h.join().unwrap_or_else(|_| Err(Error::failed("an apply writer panicked")));
+                    if result.is_ok() {
+                        result = r;
                     }
                 }
-                let stmt = if is_replace { b.replace_rows(chunk.len()) } else { b.delete_rows(chunk.len()) };
-                debug!("apply: {} {} rows", if is_replace { "REPLACE" } else { "DELETE" }, chunk.len());
-                self.conn.exec_drop(&stmt, Params::Positional(params)).with_context(|| {
-                    format!(
-                        "{} of {} rows into the ghost table",
-                        if is_replace { "REPLACE" } else { "DELETE" },
-                        chunk.len()
-                    )
-                })?;
-            }
+                result
+            })?;
         }
-        self.conn.query_drop("COMMIT")?;
         crate::fault::point("apply.batch")
     }
+}
+
+/// Flushes with at least this many distinct keys are split over the writers; smaller ones are
+/// not worth the extra round trips.
+const PARALLEL_MIN: usize = 256;
+
+fn open_writer(endpoint: &Endpoint, allow_lossy: bool) -> Result<Conn> {
+    let mut conn = endpoint.connect("apply")?;
+    // Writes by exact key only: no gap locks needed, fewer deadlocks between writers and with
+    // the copy.
+    conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")?;
+    if allow_lossy {
+        // --allow-lossy: values that do not fit are converted, as by the copy
+        crate::db::relax_strict(&mut conn)?;
+    }
+    Ok(conn)
+}
+
+/// Writes `changes` (in order) in one transaction: each run of replaces (deletes) as
+/// multi-row statements of at most `batch` rows.
+fn write_changes<'a>(
+    conn: &mut Conn,
+    b: &Builder,
+    batch: usize,
+    changes: impl IntoIterator<Item = &'a Change>,
+) -> Result<()> {
+    let ncols = b.plan().columns.len();
+    let nkey = b.plan().key.len();
+    conn.query_drop("START TRANSACTION")?;
+    for (is_replace, changes) in runs(changes) {
+        let per_row = if is_replace { ncols } else { nkey };
+        let max_rows = batch.min((MAX_PLACEHOLDERS / per_row).max(1));
+        for chunk in changes.chunks(max_rows) {
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * per_row);
+            for c in chunk {
+                match c {
+                    Change::Replace { row, .. } => params.extend(row.iter().cloned()),
+                    Change::Delete { values, .. } => params.extend(values.iter().cloned()),
+                }
+            }
+            let what = if is_replace { "REPLACE" } else { "DELETE" };
+            let stmt = if is_replace { b.replace_rows(chunk.len()) } else { b.delete_rows(chunk.len()) };
+            debug!("apply: {what} {} rows", chunk.len());
+            conn.exec_drop(&stmt, Params::Positional(params))
+                .with_context(|| format!("{what} of {} rows into the ghost table", chunk.len()))?;
+        }
+    }
+    conn.query_drop("COMMIT")?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -267,7 +365,7 @@ mod tests {
         Change::Delete { key: key_bytes(&values.iter().collect::<Vec<_>>()), values }
     }
     fn shape(p: &Pending) -> Vec<(bool, Vec<String>)> {
-        p.runs()
+        runs(p.changes())
             .into_iter()
             .map(|(r, v)| {
                 (
@@ -316,6 +414,32 @@ mod tests {
     }
 
     #[test]
+    fn partitions_keep_each_key_in_one_partition_in_order() {
+        let mut p = Pending::default();
+        for i in 0..1000u32 {
+            p.push(rep(format!("k{}", i % 300).as_bytes(), i as i64));
+        }
+        let parts = p.partitions(4);
+        assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), 300);
+        assert!(parts.iter().all(|v| !v.is_empty()), "300 keys spread over 4 writers");
+        for part in &parts {
+            // binlog order of the last change per key is kept inside each partition
+            let seq: Vec<i64> = part
+                .iter()
+                .map(|c| match c {
+                    Change::Replace { row, .. } => mysql::from_value(row[1].clone()),
+                    Change::Delete { .. } => unreachable!(),
+                })
+                .collect();
+            assert!(seq.windows(2).all(|w| w[0] < w[1]));
+        }
+        let again = p.partitions(4);
+        for (a, b) in parts.iter().zip(&again) {
+            assert_eq!(a.iter().map(|c| c.key()).collect::<Vec<_>>(), b.iter().map(|c| c.key()).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
     fn runs_group_consecutive_kinds() {
         let mut p = Pending::default();
         for k in [b"1", b"2"] {
@@ -323,7 +447,7 @@ mod tests {
         }
         p.push(del(b"3"));
         p.push(rep(b"4", 0));
-        let kinds: Vec<(bool, usize)> = p.runs().into_iter().map(|(r, v)| (r, v.len())).collect();
+        let kinds: Vec<(bool, usize)> = runs(p.changes()).into_iter().map(|(r, v)| (r, v.len())).collect();
         assert_eq!(kinds, vec![(true, 2), (false, 1), (true, 1)]);
     }
 }

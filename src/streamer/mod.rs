@@ -51,6 +51,8 @@ use crate::progress::Progress;
 /// Changes are sent in slices of at most this many (a huge transaction never sits in memory
 /// whole).
 const SEND_BATCH: usize = 1000;
+/// Memory the changes in flight to the apply loop may hold before the streamer waits.
+const QUEUE_BUDGET_BYTES: u64 = 32 << 20;
 
 pub struct StreamerSpec {
     pub endpoint: Endpoint,
@@ -568,6 +570,15 @@ impl Streamer {
         }
         let batch = std::mem::take(&mut self.txn.pending);
         self.txn.sent = true;
+        // back-pressure: wait while the apply loop holds its budget of changes
+        while self.progress.queued_bytes.load(Ordering::Relaxed) > QUEUE_BUDGET_BYTES {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(Error::aborted("the streamer was stopped"));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let bytes: u64 = batch.iter().map(Change::approx_bytes).sum();
+        self.progress.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
         self.send(StreamMsg::Changes(batch))
     }
 
