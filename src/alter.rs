@@ -169,6 +169,99 @@ pub fn mentions_identifier(sql: &str, name: &str) -> bool {
     }
 }
 
+/// What a logged statement does to tables, for the streamer's check for DDL on the original.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DdlTargets {
+    /// Not a statement that changes a table's definition or contents as a whole.
+    NotTableDdl,
+    /// The tables it changes, as (schema if qualified, name).
+    Tables(Vec<(Option<String>, String)>),
+    /// It could not be lexed: the caller must be careful.
+    Unparsed,
+}
+
+/// The tables a statement alters, drops, renames (both sides), truncates, rebuilds,
+/// re-creates (`CREATE OR REPLACE TABLE`) or adds or drops an index on. Other statements that
+/// merely name a table (`CREATE TABLE x LIKE t`, `ALTER EVENT t ...`, `DROP VIEW t`) change
+/// none.
+pub fn ddl_targets(sql: &str) -> DdlTargets {
+    let Ok(t) = lex(sql) else { return DdlTargets::Unparsed };
+    let kw = |i: usize, k: &str| t.get(i).is_some_and(|x| x.is_kw(k));
+    let skip = |mut i: usize, words: &[&str]| {
+        while t.get(i).is_some_and(|x| x.is_any_kw(words)) {
+            i += 1;
+        }
+        i
+    };
+    // IF [NOT] EXISTS
+    let skip_if = |i: usize| if kw(i, "IF") { skip(i + 1, &["NOT", "EXISTS"]) } else { i };
+    let name = |i: usize| -> Option<((Option<String>, String), usize)> {
+        let a = t.get(i)?.ident()?;
+        if t.get(i + 1).is_some_and(|x| x.is_punct('.')) {
+            Some(((Some(a), t.get(i + 2)?.ident()?), i + 3))
+        } else {
+            Some(((None, a), i + 1))
+        }
+    };
+    // name [TO name] {, name [TO name]}
+    let list = |mut i: usize| {
+        let mut out = Vec::new();
+        while let Some((n, next)) = name(i) {
+            out.push(n);
+            i = next;
+            if kw(i, "TO") {
+                i += 1;
+                continue;
+            }
+            if t.get(i).is_some_and(|x| x.is_punct(',')) {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        out
+    };
+    let after_on = |i: usize| {
+        (i..t.len()).find(|&j| kw(j, "ON")).and_then(|j| name(j + 1)).map(|(n, _)| vec![n]).unwrap_or_default()
+    };
+    let tables = |v: Vec<(Option<String>, String)>| DdlTargets::Tables(v);
+    let first = 0;
+    if kw(first, "ALTER") {
+        let i = skip(1, &["ONLINE", "OFFLINE", "IGNORE"]);
+        if kw(i, "TABLE") {
+            return tables(name(skip_if(i + 1)).map(|(n, _)| vec![n]).unwrap_or_default());
+        }
+    } else if kw(first, "DROP") {
+        let i = skip(1, &["TEMPORARY"]);
+        if kw(i, "TABLE") || kw(i, "TABLES") {
+            return tables(list(skip_if(i + 1)));
+        }
+        if kw(i, "INDEX") {
+            return tables(after_on(i + 1));
+        }
+    } else if kw(first, "RENAME") && (kw(1, "TABLE") || kw(1, "TABLES")) {
+        return tables(list(2));
+    } else if kw(first, "TRUNCATE") {
+        let i = if kw(1, "TABLE") { 2 } else { 1 };
+        return tables(name(i).map(|(n, _)| vec![n]).unwrap_or_default());
+    } else if kw(first, "OPTIMIZE") || kw(first, "REPAIR") {
+        let i = skip(1, &["NO_WRITE_TO_BINLOG", "LOCAL"]);
+        if kw(i, "TABLE") || kw(i, "TABLES") {
+            return tables(list(i + 1));
+        }
+    } else if kw(first, "CREATE") {
+        let replace = kw(1, "OR") && kw(2, "REPLACE");
+        let i = skip(if replace { 3 } else { 1 }, &["ONLINE", "OFFLINE", "UNIQUE", "FULLTEXT", "SPATIAL"]);
+        if kw(i, "INDEX") {
+            return tables(after_on(i + 1));
+        }
+        if replace && kw(i, "TABLE") {
+            return tables(name(skip_if(i + 1)).map(|(n, _)| vec![n]).unwrap_or_default());
+        }
+    }
+    DdlTargets::NotTableDdl
+}
+
 /// Parses `--alter` for the table `table` (the unquoted name given with `--table`).
 pub fn parse_alter(text: &str, table: &str) -> Result<AlterPlan, AlterError> {
     let tokens = lex(text)?;
@@ -1660,5 +1753,41 @@ mod tests {
         assert!(mentions_identifier("alter table d.t add column x int", "t"));
         assert!(!mentions_identifier("ALTER TABLE u COMMENT 't'", "t"));
         assert!(mentions_identifier("ALTER TABLE `we``ird` FORCE", "we`ird"));
+    }
+
+    #[test]
+    fn ddl_targets_of_statements() {
+        let one = |d: Option<&str>, n: &str| (d.map(str::to_string), n.to_string());
+        let t = |v: Vec<(Option<String>, String)>| DdlTargets::Tables(v);
+        assert_eq!(ddl_targets("ALTER TABLE t ADD COLUMN x INT"), t(vec![one(None, "t")]));
+        assert_eq!(ddl_targets("alter online ignore table `d`.`t` force"), t(vec![one(Some("d"), "t")]));
+        assert_eq!(ddl_targets("ALTER TABLE IF EXISTS t FORCE"), t(vec![one(None, "t")]));
+        assert_eq!(
+            ddl_targets("RENAME TABLE `d`.`t` TO `d`.`t~del`, `d`.`t~gho` TO `d`.`t`"),
+            t(vec![one(Some("d"), "t"), one(Some("d"), "t~del"), one(Some("d"), "t~gho"), one(Some("d"), "t")])
+        );
+        assert_eq!(
+            ddl_targets("DROP TABLE IF EXISTS `a`, d.t /* generated by server */"),
+            t(vec![one(None, "a"), one(Some("d"), "t")])
+        );
+        assert_eq!(ddl_targets("TRUNCATE t"), t(vec![one(None, "t")]));
+        assert_eq!(ddl_targets("TRUNCATE TABLE d.t"), t(vec![one(Some("d"), "t")]));
+        assert_eq!(ddl_targets("OPTIMIZE NO_WRITE_TO_BINLOG TABLE t, u"), t(vec![one(None, "t"), one(None, "u")]));
+        assert_eq!(ddl_targets("CREATE UNIQUE INDEX i USING BTREE ON t (a)"), t(vec![one(None, "t")]));
+        assert_eq!(ddl_targets("DROP INDEX IF EXISTS i ON `d`.`t`"), t(vec![one(Some("d"), "t")]));
+        assert_eq!(ddl_targets("CREATE OR REPLACE TABLE t (a INT)"), t(vec![one(None, "t")]));
+        // statements that only name a table
+        for q in [
+            "CREATE TABLE `d`.`_t_gho` LIKE `d`.`t`",
+            "ALTER EVENT `d`.`t` DISABLE",
+            "DROP EVENT IF EXISTS `t`",
+            "ALTER DEFINER=`root`@`localhost` EVENT `t` ON COMPLETION PRESERVE DISABLE",
+            "DROP VIEW t",
+            "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET @x = 1",
+            "INSERT INTO t VALUES (1)",
+        ] {
+            assert_eq!(ddl_targets(q), DdlTargets::NotTableDdl, "{q}");
+        }
+        assert_eq!(ddl_targets("ALTER TABLE t COMMENT 'unterminated"), DdlTargets::Unparsed);
     }
 }

@@ -17,7 +17,7 @@ use mysql::{Conn, Row};
 use crate::config::{Config, Topology};
 use crate::db::{self, Endpoint, Flavor, ServerInfo};
 use crate::error::{Context, Error, Result};
-use crate::schema::Table;
+use crate::schema::{Kind, Table};
 use crate::sql;
 
 /// What the Inspector found; read by every later phase.
@@ -115,6 +115,7 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     let table =
         Table::read(&mut conn, &cfg.database, &cfg.table).with_context(|| format!("inspecting on {endpoint}"))?;
     check_table(&mut conn, &table, &endpoint)?;
+    check_types(&table, &info)?;
 
     let row_estimate = if cfg.exact_rowcount {
         info!("counting rows of {} (--exact-rowcount)", sql::table(&table.database, &table.name));
@@ -216,6 +217,25 @@ fn database_exists(conn: &mut Conn, database: &str) -> Result<bool> {
         .exec_first("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", (database,))
         .context("checking that the database exists")?;
     Ok(n.unwrap_or(0) > 0)
+}
+
+/// Column types whose binlog form ghost-rs cannot turn back into the value on this server.
+fn check_types(table: &Table, info: &ServerInfo) -> Result<()> {
+    // MariaDB changed how UUIDs are stored in 10.10.6 / 10.11.5; the decoder knows the new way
+    let new_uuid =
+        info.version >= (10, 11, 5) || (info.version.0, info.version.1) == (10, 10) && info.version >= (10, 10, 6);
+    if let Some(c) = table.columns.iter().find(|c| c.kind == Kind::Other("uuid".into())) {
+        if info.flavor == Flavor::MariaDb && !new_uuid {
+            return Err(Error::refused(format!(
+                "column {} is a UUID, and {} {} stores UUIDs in the record format of before 10.11.5",
+                sql::ident(&c.name),
+                info.flavor,
+                info.version_string
+            ))
+            .hint("upgrade MariaDB to 10.11.5 or later, or migrate this table with another tool"));
+        }
+    }
+    Ok(())
 }
 
 fn check_table(conn: &mut Conn, table: &Table, endpoint: &Endpoint) -> Result<()> {

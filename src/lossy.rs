@@ -219,8 +219,13 @@ fn unique_checks(plan: &Plan) -> Vec<(String, String)> {
         let not_null: Vec<String> = exprs.iter().map(|e| format!("{e} IS NOT NULL")).collect();
         let filter = if not_null.is_empty() { String::new() } else { format!("WHERE {}", not_null.join(" AND ")) };
         let group = if exprs.is_empty() { String::new() } else { format!("GROUP BY {}", exprs.join(", ")) };
-        let sample =
-            if exprs.is_empty() { "'all rows'".to_string() } else { format!("CONCAT_WS(', ', {})", exprs.join(", ")) };
+        // an aggregate, not the grouped expression itself: MySQL's only_full_group_by does not
+        // see that `x COLLATE c` in the select list is the `x COLLATE c` grouped by
+        let sample = if exprs.is_empty() {
+            "'all rows'".to_string()
+        } else {
+            format!("MIN(CONCAT_WS(', ', {}))", exprs.join(", "))
+        };
         let q = format!(
             "SELECT {sample}, COUNT(*) FROM {} {filter} {group} HAVING COUNT(*) > 1 LIMIT 5",
             sql::table(&plan.orig.database, &plan.orig.name)

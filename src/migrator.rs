@@ -79,6 +79,16 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
     } else {
         None
     };
+    // As gh-ost: the postpone flag file is expected to exist, and is created when it does not.
+    if let (Some(f), true) = (cfg.tunables.postpone_flag_file(), cfg.execute) {
+        if !f.exists() {
+            std::fs::File::create(&f).map_err(|e| {
+                Error::refused(format!("cannot create the postpone flag file {}: {e}", f.display()))
+                    .hint("create it yourself, or give --postpone-cut-over-flag-file a path in a writable directory")
+            })?;
+            info!("created the postpone flag file {}: the cut-over waits until it is removed", f.display());
+        }
+    }
     let metrics = match (&cfg.metrics_addr, cfg.execute) {
         (Some(addr), true) => Some(Metrics::bind(addr)?),
         _ => None,
@@ -117,6 +127,9 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
                     warn!("could not drop the ghost table again: {d}");
                 }
                 return Err(e);
+            }
+            if cfg.execute {
+                applier.carry_auto_increment(&plan)?;
             }
             plan
         }
@@ -819,6 +832,9 @@ impl Migration {
             // changes.
             self.progress.set_phase(Phase::Copying);
             self.sync(Duration::from_secs(120)).context("catching up before the cut-over")?;
+            if attempt == 1 {
+                self.applier.carry_auto_increment(&self.plan).context("before the cut-over")?;
+            }
             self.progress.set_phase(Phase::CuttingOver);
             self.progress.cut_over_attempts.fetch_add(1, Ordering::Relaxed);
             info!("cut-over attempt {attempt} of {}", self.cfg.default_retries);

@@ -55,6 +55,8 @@ pub struct Plan {
     pub added: Vec<String>,
     /// Renames (old, new) that were approved.
     pub renamed: Vec<(String, String)>,
+    /// The ALTER sets the table option AUTO_INCREMENT (then the original's is not carried over).
+    pub alter_sets_auto_increment: bool,
 }
 
 /// Names of the tables ghost-rs creates for `table`, as gh-ost names them.
@@ -147,6 +149,10 @@ impl Plan {
             dropped,
             added,
             renamed,
+            alter_sets_auto_increment: {
+                let re = regex::Regex::new(r"(?i)(^|\s|,)AUTO_INCREMENT\s*(=\s*)?\d").expect("static regex");
+                alter.clauses.iter().any(|c| re.is_match(c))
+            },
         })
     }
 
@@ -307,6 +313,16 @@ mod tests {
         let t = table(vec![col("s", 0, text)], vec![key("PRIMARY", &["s"])]);
         let p = Plan::new(t.clone(), t, names(), &alter("ENGINE=InnoDB"), false, false).unwrap();
         assert!(!p.keys_independent(), "PAD SPACE makes 'a' and 'a ' equal even in a _bin collation");
+    }
+
+    #[test]
+    fn alter_setting_auto_increment() {
+        let cols = vec![col("id", 0, int())];
+        let t = table(cols, vec![key("PRIMARY", &["id"])]);
+        let p = |a: &str| Plan::new(t.clone(), t.clone(), names(), &alter(a), false, false).unwrap();
+        assert!(p("ENGINE=InnoDB AUTO_INCREMENT=100").alter_sets_auto_increment);
+        assert!(p("AUTO_INCREMENT 7").alter_sets_auto_increment);
+        assert!(!p("MODIFY id BIGINT AUTO_INCREMENT").alter_sets_auto_increment);
     }
 
     #[test]

@@ -176,6 +176,9 @@ pub struct Builder<'a> {
     key_cols: Vec<String>,
     /// Placeholders comparing with the original's key columns.
     key_exprs_orig: Vec<String>,
+    /// The key columns as the range walk reads them: ENUM and SET as their numbers (the
+    /// index orders them by number; compared with a name they would compare as strings).
+    key_select: Vec<String>,
     /// `LOCK IN SHARE MODE` (MariaDB) or `FOR SHARE` (MySQL 8+).
     share_lock: &'static str,
 }
@@ -188,12 +191,20 @@ impl<'a> Builder<'a> {
     pub fn new(plan: &'a Plan, mysql_8_or_later: bool) -> Self {
         let key_cols = plan.key_columns().map(|c| ident(&c.orig.name)).collect();
         let key_exprs_orig = plan.key_columns().map(|c| key_expr(&c.orig, &c.orig)).collect();
+        let key_select = plan
+            .key_columns()
+            .map(|c| match c.orig.kind {
+                Kind::Enum { .. } | Kind::Set { .. } => format!("CAST({} AS UNSIGNED)", ident(&c.orig.name)),
+                _ => ident(&c.orig.name),
+            })
+            .collect();
         Builder {
             plan,
             orig: table(&plan.orig.database, &plan.orig.name),
             ghost: table(&plan.orig.database, &plan.ghost_name),
             key_cols,
             key_exprs_orig,
+            key_select,
             share_lock: if mysql_8_or_later { "FOR SHARE" } else { "LOCK IN SHARE MODE" },
         }
     }
@@ -211,7 +222,7 @@ impl<'a> Builder<'a> {
     pub fn key_bound(&self, largest: bool) -> String {
         format!(
             "SELECT {} FROM {} {} ORDER BY {} LIMIT 1",
-            self.key_cols.join(", "),
+            self.key_select.join(", "),
             self.orig,
             self.force_index(),
             self.order_by(largest)
@@ -233,7 +244,7 @@ impl<'a> Builder<'a> {
         params.push(Param::Offset);
         let sql = format!(
             "SELECT {} FROM {} {} WHERE {} AND {} ORDER BY {} LIMIT 1 OFFSET ?",
-            self.key_cols.join(", "),
+            self.key_select.join(", "),
             self.orig,
             self.force_index(),
             lower,
@@ -555,8 +566,18 @@ mod tests {
         assert_eq!(value_expr(&same), "?");
         let reordered = SharedColumn { orig: col("e", 1, e(&["a", "b"])), ghost: col("e", 1, e(&["b", "a"])) };
         assert_eq!(value_expr(&reordered), "CONVERT(? USING utf8mb4)");
-        let p = plan("t", vec![col("id", 0, int.clone())], vec![col("id", 0, int)], &["id"]);
+        let p = plan("t", vec![col("id", 0, int.clone())], vec![col("id", 0, int.clone())], &["id"]);
         assert_eq!(Builder::new(&p, true).delete_rows(3), "DELETE FROM `my db`.`_t_gho` WHERE `id` IN (?, ?, ?)");
+        // an ENUM in the key is walked by number, the order of its index (by name, 'zulu' ..
+        // 'mike' would be an empty range)
+        let cols = vec![col("e", 0, e(&["zulu", "mike"])), col("id", 1, int)];
+        let p = plan("t", cols.clone(), cols, &["e", "id"]);
+        let b = Builder::new(&p, true);
+        assert_eq!(
+            b.key_bound(false),
+            "SELECT CAST(`e` AS UNSIGNED), `id` FROM `my db`.`t` FORCE INDEX (`PRIMARY`) ORDER BY `e`, `id` LIMIT 1"
+        );
+        assert!(b.chunk_end(true).sql.starts_with("SELECT CAST(`e` AS UNSIGNED), `id` FROM"));
     }
 
     #[test]

@@ -26,6 +26,10 @@ create event gh_ost_test
   do
 begin
   insert into gh_ost_test values (null, '2001:db8::1', '10.0.0.1', uuid());
+  -- trailing zero bytes (cut in the binlog), a version-1 UUID (stored swapped) and a
+  -- version-7 one (stored as it reads), both ending in zeros
+  insert into gh_ost_test values (null, '2001:db8::', '10.0.0.0', '123e4567-e89b-12d3-a456-426614170000');
+  insert into gh_ost_test values (null, '::', '0.0.0.0', '01890a5d-8ac0-7dd8-b2a0-c3a6e6f3b100');
   update gh_ost_test set ip6 = '::1', u = uuid() where id = 1;
   delete from gh_ost_test where id = 4;
 end ;;

@@ -121,6 +121,33 @@ impl Applier {
         Plan::new(orig.clone(), ghost, names, alter, cfg.approve_renamed_columns, cfg.skip_renamed_columns)
     }
 
+    /// Raises the ghost's next AUTO_INCREMENT value to the original's, so that ids the original
+    /// has handed out (rows deleted since included) are not handed out again after the
+    /// cut-over. Done after the ghost is created (as gh-ost does) and again just before the
+    /// cut-over; not when the ALTER sets AUTO_INCREMENT itself.
+    pub fn carry_auto_increment(&mut self, plan: &Plan) -> Result<()> {
+        if plan.alter_sets_auto_increment {
+            return Ok(());
+        }
+        if self.info.flavor == crate::db::Flavor::MySql {
+            // MySQL caches information_schema table statistics for a day by default
+            self.conn.query_drop("SET SESSION information_schema_stats_expiry = 0")?;
+        }
+        let q = "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+        let mut next = |name: &str| -> Result<Option<u64>> {
+            let v: Option<Option<u64>> =
+                self.conn.exec_first(q, (&self.database, name)).context("reading AUTO_INCREMENT")?;
+            Ok(v.flatten())
+        };
+        let (Some(orig), Some(ghost)) = (next(&plan.orig.name)?, next(&plan.ghost_name)?) else { return Ok(()) };
+        if orig > ghost {
+            let stmt = format!("ALTER TABLE {} AUTO_INCREMENT = {orig}", sql::table(&self.database, &plan.ghost_name));
+            self.exec_ddl("carrying AUTO_INCREMENT over to the ghost table", &stmt)?;
+            info!("ghost table AUTO_INCREMENT raised to {orig}, the original's");
+        }
+        Ok(())
+    }
+
     /// The changelog table: heartbeats (id 1) and state transitions (id 2), read back from the
     /// binlog by the streamer.
     pub fn create_changelog(&mut self, plan: &Plan) -> Result<()> {

@@ -100,6 +100,32 @@ pub fn convert(v: Value, col: &SharedColumn) -> Result<Value> {
             d @ Value::Date(..) => d,
             other => return Err(bad(&other)),
         },
+        // As text: MySQL 9 refuses a binary-protocol TIME near the ends of the range
+        // ('838:59:58.999999': error 1690) that it takes as a string.
+        Kind::Time => match v {
+            Value::Time(neg, days, h, m, sec, us) => {
+                let hours = days as u64 * 24 + h as u64;
+                let sign = if neg { "-" } else { "" };
+                Value::Bytes(format!("{sign}{hours:02}:{m:02}:{sec:02}.{us:06}").into_bytes())
+            }
+            other => other,
+        },
+        // MariaDB's fixed-size types come as their record bytes, trailing zero bytes cut
+        Kind::Other(t) if t == "inet4" || t == "inet6" => match v {
+            Value::Bytes(mut b) => {
+                b.resize(if t == "inet4" { 4 } else { 16 }, 0);
+                Value::Bytes(b)
+            }
+            other => return Err(bad(&other)),
+        },
+        Kind::Other(t) if t == "uuid" => match v {
+            Value::Bytes(mut b) if b.len() <= 16 => {
+                b.resize(16, 0);
+                // 16 bytes in reading order: what the server takes for a UUID from a binary string
+                Value::Bytes(uuid_bytes(&b))
+            }
+            other => return Err(bad(&other)),
+        },
         Kind::Binary { fixed: Some(n) } => match v {
             Value::Bytes(mut b) => {
                 if b.len() < *n {
@@ -148,6 +174,20 @@ pub fn convert(v: Value, col: &SharedColumn) -> Result<Value> {
     })
 }
 
+/// A MariaDB UUID's 16 bytes in reading order, from its record bytes. MariaDB (10.11.5 and
+/// later) stores UUIDs of versions 1 to 5 (RFC 4122 variant) with the dash-separated groups
+/// in reverse order (`nnnnnnnnnnnn-vsss-Vhhh-mmmm-llllllll`) and every other UUID as it
+/// reads; in the record the swapped ones have the version at byte 8 and the variant bit at
+/// byte 6 (in reading order those bytes hold the variant and the version: not swapped again).
+pub fn uuid_bytes(rec: &[u8]) -> Vec<u8> {
+    let swapped = rec[8] > 0 && rec[8] < 0x60 && rec[6] & 0x80 != 0;
+    if swapped {
+        [&rec[12..16], &rec[10..12], &rec[8..10], &rec[6..8], &rec[0..6]].concat()
+    } else {
+        rec.to_vec()
+    }
+}
+
 /// Reinterprets the low `bytes` bytes of `raw` as a signed or unsigned integer of that width
 /// (mysql_common may hand a MEDIUMINT without sign extension, or an unsigned value as negative).
 pub fn int_value(raw: u64, bytes: u8, unsigned: bool) -> Value {
@@ -193,6 +233,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mariadb_uuid_record_to_text() {
+        let hex = |s: &str| {
+            (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect::<Vec<u8>>()
+        };
+        // version 1, RFC variant: stored with the groups reversed
+        assert_eq!(uuid_bytes(&hex("426655440000a45612d3e89b123e4567")), hex("123e4567e89b12d3a456426655440000"));
+        // already in reading order: kept
+        assert_eq!(uuid_bytes(&hex("123e4567e89b12d3a456426655440000")), hex("123e4567e89b12d3a456426655440000"));
+        // version 7: stored as it reads
+        assert_eq!(uuid_bytes(&hex("01890a5d8ac07dd8b2a0c3a6e6f3b1a2")), hex("01890a5d8ac07dd8b2a0c3a6e6f3b1a2"));
+        // not a versioned UUID: as it reads
+        assert_eq!(uuid_bytes(&[0u8; 16]), vec![0u8; 16]);
+    }
     use crate::schema::Column;
 
     fn shared(kind: Kind, ghost: Kind) -> SharedColumn {
@@ -294,5 +349,15 @@ mod tests {
     #[test]
     fn nulls_stay_null() {
         assert_eq!(decode(BinlogValue::Value(Value::NULL), &same(Kind::Timestamp)).unwrap(), Value::NULL);
+        assert_eq!(
+            convert(Value::Time(true, 34, 22, 59, 58, 500000), &same(Kind::Time)).unwrap(),
+            Value::Bytes(b"-838:59:58.500000".to_vec())
+        );
+        let inet4 = same(Kind::Other("inet4".into()));
+        assert_eq!(convert(Value::Bytes(vec![10]), &inet4).unwrap(), Value::Bytes(vec![10, 0, 0, 0]));
+        assert_eq!(
+            convert(Value::Time(false, 0, 1, 2, 3, 0), &same(Kind::Time)).unwrap(),
+            Value::Bytes(b"01:02:03.000000".to_vec())
+        );
     }
 }

@@ -42,6 +42,7 @@ use mysql_common::binlog::value::BinlogValue;
 use mysql_common::binlog::EventStreamReader;
 use mysql_common::packets::binlog_request::BinlogRequest;
 
+use crate::alter::DdlTargets;
 use crate::db::{BinlogPos, Endpoint, Flavor};
 use crate::error::{Context, Error, Result};
 use crate::messages::{key_bytes, Change, StreamMsg};
@@ -137,7 +138,7 @@ impl Streamer {
             conn_id,
             targets: HashMap::new(),
             txn: Txn::default(),
-            // statements that change a table they name (CREATE TABLE ... LIKE t does not)
+            // statements that may change a table they name, for statements that cannot be lexed
             ddl_re: regex::Regex::new(
                 r"(?is)^(\s|/\*.*?\*/)*(ALTER|DROP|RENAME|TRUNCATE|OPTIMIZE|REPAIR|CREATE\s+((UNIQUE|FULLTEXT|SPATIAL)\s+)?INDEX)\b",
             )
@@ -502,11 +503,20 @@ impl Streamer {
     fn check_statement(&mut self, query: &[u8], schema: &[u8]) -> Result<()> {
         let q = String::from_utf8_lossy(query);
         let db = &self.spec.plan.orig.database;
+        let table = &self.spec.plan.orig.name;
         let in_db = schema == db.as_bytes() || crate::alter::mentions_identifier(&q, db);
-        if !in_db || !crate::alter::mentions_identifier(&q, &self.spec.plan.orig.name) {
+        if !in_db || !crate::alter::mentions_identifier(&q, table) {
             return Ok(());
         }
-        if self.ddl_re.is_match(&q) {
+        let changes_table = match crate::alter::ddl_targets(&q) {
+            DdlTargets::Tables(ts) => {
+                ts.iter().any(|(d, n)| n == table && d.as_deref().map_or(schema == db.as_bytes(), |d| d == db.as_str()))
+            }
+            DdlTargets::NotTableDdl => false,
+            // not lexable: careful, a DDL keyword and the name anywhere count
+            DdlTargets::Unparsed => self.ddl_re.is_match(&q),
+        };
+        if changes_table {
             self.flush_pending()?;
             self.send(StreamMsg::Ddl(q.into_owned()))?;
         } else if self.stmt_re.is_match(&q) {
