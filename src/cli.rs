@@ -476,7 +476,7 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(10..=100_000), value_name = "ROWS")]
     pub chunk_size: u32,
 
-    /// Binlog events applied per transaction (1..=1000)
+    /// Most rows in one multi-row REPLACE/DELETE applying binlog changes (1..=1000)
     #[arg(long, default_value_t = 10, help_heading = COPY,
           value_parser = clap::value_parser!(u32).range(1..=1000), value_name = "EVENTS")]
     pub dml_batch_size: u32,

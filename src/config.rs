@@ -228,6 +228,19 @@ fn warn_no_effect(args: &Args) {
         "the cut-over does not need performance_schema (see doc/cut-over.md)",
     );
     said(args.stack, "--stack", "errors carry their context instead of a stack trace");
+    said(args.checkpoint, "--checkpoint", "ghost-rs always checkpoints (every --checkpoint-seconds)");
+    said(args.panic_on_warnings, "--panic-on-warnings", "ghost-rs always stops on a copy warning that means data loss");
+    said(
+        args.allow_zero_in_date,
+        "--allow-zero-in-date",
+        "ghost-rs's sessions never reject zero dates (they copy whatever the table holds)",
+    );
+    said(args.statsd_tags.is_some(), "--statsd-tags", "StatsD is not supported (see --metrics-addr)");
+    said(
+        args.exact_rowcount && args.concurrent_rowcount,
+        "--concurrent-rowcount",
+        "with --exact-rowcount ghost-rs counts the rows before the copy starts",
+    );
 }
 
 /// `--copy-threads` when not given: half the cores of this machine, at least 1, at most 8 (the
@@ -243,6 +256,10 @@ impl Config {
     pub fn from_args(args: &Args, user: String, password: Secret) -> Result<Config> {
         refuse_unimplemented(args)?;
         warn_no_effect(args);
+        if args.resume && args.initially_drop_ghost_table {
+            return Err(Error::usage("--resume and --initially-drop-ghost-table contradict each other")
+                .hint("--initially-drop-ghost-table drops the ghost and changelog tables, and with them the checkpoint to resume from: give one of them"));
+        }
         let required = |v: &Option<String>, flag: &str| -> Result<String> {
             match v {
                 Some(s) if !s.trim().is_empty() => Ok(s.clone()),

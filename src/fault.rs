@@ -13,7 +13,8 @@
 //!
 //! Points: `copy.chunk` (after a chunk is copied), `apply.batch` (after a batch commits),
 //! `cutover.locked` (the original is locked, before the final changes are applied),
-//! `cutover.renamed` (the tables are swapped, before the cleanup).
+//! `cutover.renamed` (the tables are swapped, before the cleanup), `checkpoint.written` (after
+//! a checkpoint is recorded; a failure there is logged and the run goes on).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -107,6 +107,7 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     };
 
     check_binlog(cfg, &info, &endpoint, inspected_is_replica)?;
+    check_binlog_encoding(&mut conn, &info, &endpoint)?;
 
     if !database_exists(&mut conn, &cfg.database)? {
         return Err(Error::refused(format!("database {} does not exist on {endpoint}", sql::ident(&cfg.database)))
@@ -183,6 +184,28 @@ pub fn replica_status(conn: &mut Conn, info: &ServerInfo) -> Result<Option<Repli
         io_running: yes(&["Replica_IO_Running", "Slave_IO_Running"]),
         sql_running: yes(&["Replica_SQL_Running", "Slave_SQL_Running"]),
     }))
+}
+
+/// Settings that make the binlog carry events ghost-rs would have to refuse mid-run: refused
+/// before anything starts instead.
+fn check_binlog_encoding(conn: &mut Conn, info: &ServerInfo, endpoint: &Endpoint) -> Result<()> {
+    match info.flavor {
+        Flavor::MariaDb => {
+            if db::global_var(conn, "log_bin_compress")?.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1") {
+                return Err(Error::refused(format!("log_bin_compress is ON on {endpoint}: its compressed row events are not decoded by ghost-rs"))
+                    .hint("SET GLOBAL log_bin_compress=OFF for the duration of the migration (new events are then written uncompressed)"));
+            }
+        }
+        Flavor::MySql => {
+            if db::global_var(conn, "binlog_row_value_options")?.is_some_and(|v| !v.is_empty()) {
+                return Err(Error::refused(format!(
+                    "binlog_row_value_options is PARTIAL_JSON on {endpoint}: JSON updates would be logged as partial diffs"
+                ))
+                .hint("SET GLOBAL binlog_row_value_options='' (ghost-rs applies complete row images)"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_binlog(cfg: &Config, info: &ServerInfo, endpoint: &Endpoint, is_replica: bool) -> Result<()> {

@@ -235,6 +235,13 @@ fn unique_checks(plan: &Plan) -> Vec<(String, String)> {
     out
 }
 
+/// Whether the ghost has a unique key the original lacks. Then a write made during the
+/// migration that duplicates a value of that key makes the apply's REPLACE remove the other
+/// row from the ghost: only the checksum before the cut-over catches that.
+pub fn adds_unique_key(plan: &Plan) -> bool {
+    !unique_checks(plan).is_empty()
+}
+
 /// Runs every check on `conn` (the inspected server).
 pub fn check(conn: &mut Conn, plan: &Plan) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();

@@ -113,7 +113,11 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
                 cp.applied,
                 if cp.copy_done { "its end (done)".to_string() } else { format!("{:?}", cp.watermark) }
             );
-            applier.resume_plan(&cfg, &inspection.table, &alter, names)?
+            let plan = applier.resume_plan(&cfg, &inspection.table, &alter, names)?;
+            // rows written since the interrupted run may hold values the ALTER would lose
+            let mut conn = inspection.inspected.connect("lossy-change check")?;
+            lossy::check(&mut conn, &plan).and_then(|f| lossy::enforce(&f, cfg.allow_lossy, &plan.orig))?;
+            plan
         }
         None => {
             let plan = applier.prepare_ghost(&cfg, &inspection.table, &alter, names)?;
@@ -134,6 +138,13 @@ pub fn run(cfg: Config, interrupted: Arc<AtomicBool>) -> Result<()> {
             plan
         }
     };
+    if cfg.skip_checksum && !cfg.allow_lossy && lossy::adds_unique_key(&plan) {
+        if resume.is_none() {
+            let _ = applier.drop_table(&plan.ghost_name);
+        }
+        return Err(Error::refused("--skip-checksum with an ALTER that adds a UNIQUE key")
+            .hint("a write during the migration that duplicates a value of the new key would silently remove the other row from the ghost table (as in gh-ost), and only the checksum before the cut-over detects it: drop --skip-checksum (or accept the risk with --allow-lossy)"));
+    }
     print_plan(&cfg, &inspection, &plan, &alter);
 
     if !cfg.execute && resume.is_some() {

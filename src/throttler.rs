@@ -281,7 +281,7 @@ impl Throttler {
         out
     }
 
-    /// `--throttle-http`: GET the URL; anything but 200 throttles. Connection errors throttle
+    /// `--throttle-http`: a HEAD request, as gh-ost sends; anything but 200 throttles. Connection errors throttle
     /// unless `--ignore-http-errors`.
     fn read_http(&self) -> Option<String> {
         let url = self.tunables.throttle_http()?;
@@ -328,7 +328,7 @@ impl Throttler {
     }
 }
 
-/// A minimal HTTP/1.0 GET of an `http://` URL: the status code.
+/// A minimal HTTP/1.0 HEAD request to an `http://` URL: the status code.
 pub fn http_status(url: &str, timeout: Duration) -> Result<u16, String> {
     let rest = url.strip_prefix("http://").ok_or_else(|| format!("only http:// URLs are supported, not {url}"))?;
     let (hostport, path) = match rest.find('/') {
@@ -345,7 +345,7 @@ pub fn http_status(url: &str, timeout: Duration) -> Result<u16, String> {
     s.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
     s.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
     let host = hostport.split(':').next().unwrap_or(hostport);
-    let request = format!("GET {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: ghost-rs\r\nConnection: close\r\n\r\n");
+    let request = format!("HEAD {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: ghost-rs\r\nConnection: close\r\n\r\n");
     s.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
     let mut head = [0u8; 64];
     let n = s.read(&mut head).map_err(|e| e.to_string())?;

@@ -249,6 +249,18 @@ fn job_clone(j: &Job) -> Job {
     Job { seq: j.seq, lower: j.lower.clone(), upper: j.upper.clone(), inclusive: j.inclusive }
 }
 
+/// Seconds a chunk waits for a row lock before it is retried. Short: a chunk's shared locks can
+/// be part of a wait cycle InnoDB does not see (a replica's applier threads waiting for their
+/// commit order behind a transaction that waits for the chunk), which the default 50 s would
+/// turn into a replication stall; a retried chunk breaks it.
+const COPY_LOCK_WAIT_SECONDS: u32 = 5;
+
+fn copy_conn(ctx: &CopyContext, what: &str) -> Result<Conn> {
+    let mut conn = ctx.endpoint.connect(what)?;
+    conn.query_drop(format!("SET SESSION innodb_lock_wait_timeout = {COPY_LOCK_WAIT_SECONDS}"))?;
+    Ok(conn)
+}
+
 /// A connection of the copy, and what it needs to copy and retry.
 struct Session {
     ctx: CopyContext,
@@ -257,7 +269,7 @@ struct Session {
 
 impl Session {
     fn new(ctx: &CopyContext, what: &str) -> Result<Session> {
-        Ok(Session { ctx: ctx.clone(), conn: ctx.endpoint.connect(what)? })
+        Ok(Session { ctx: ctx.clone(), conn: copy_conn(ctx, what)? })
     }
 
     /// Copies chunks until the job channel closes or a chunk fails.
@@ -351,7 +363,7 @@ impl Session {
                     }
                     std::thread::sleep(Duration::from_millis(100 * attempt.min(10) as u64));
                     if self.conn.ping().is_err() {
-                        self.conn = self.ctx.endpoint.connect("row copy")?;
+                        self.conn = copy_conn(&self.ctx, "row copy")?;
                     }
                 }
                 Err(e) => return Err(e.context(what.to_string())),

@@ -33,7 +33,7 @@ pub fn decode(v: BinlogValue<'_>, col: &SharedColumn) -> Result<Value> {
             // MySQL's binary JSON -> its text; the server re-parses it into the same document.
             return Value::try_from(BinlogValue::Jsonb(j)).map_err(|e| {
                 Error::failed(format!("cannot turn the JSON value of column {} into text: {e}", col.orig.name)).hint(
-                    "the value holds an opaque MySQL type (a DECIMAL or DATETIME cast to JSON) that has no exact JSON text; migrate this table with a tool that copies binary JSON",
+                    "the value holds an opaque MySQL scalar (a DECIMAL, DATE, TIME, DATETIME or TIMESTAMP put into JSON) that has no exact JSON text; the original table is intact (see doc/limitations.md)",
                 )
             });
         }

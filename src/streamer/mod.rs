@@ -21,8 +21,9 @@
 //! that were already sent are sent again, which is harmless because applying a row image twice
 //! in order gives the same result.
 //!
-//! Talks to: the inspected server (replication protocol); sends [`StreamMsg`] on a bounded
-//! channel (back-pressure: a slow apply slows the reading, memory stays bounded).
+//! Talks to: the inspected server (replication protocol); sends [`StreamMsg`] to the apply
+//! loop. Back-pressure is a byte budget ([`Progress::queued_bytes`]): a slow apply slows the
+//! reading and gets large batches to coalesce, and memory stays bounded.
 
 pub mod decode;
 pub mod mariadb;
