@@ -2,7 +2,8 @@
 #
 #   make demo   install what is missing, start a sandbox MariaDB (primary + replica), migrate a
 #               demo table under write load, show the result
-#   make test   unit tests, then integration tests against the sandbox (started if needed)
+#   make test   unit tests, then integration tests and the localtests cases against the
+#               sandbox (started if needed), on MariaDB and on MySQL 9.7
 #
 # FLAVOR=mysql runs against the MySQL 9.7 sandbox instead (fetched by script/mysql-dist).
 
@@ -10,9 +11,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 FLAVOR ?= mariadb
 TEST_THREADS ?= 4
+LOCALTESTS_JOBS ?= 2
 SANDBOX := script/sandbox --flavor $(FLAVOR)
 
-.PHONY: all build release sandbox sandbox-stop test unit integration fmt-check demo clean
+.PHONY: all build release sandbox sandbox-stop test unit integration localtests fmt-check demo clean
 
 all: build
 
@@ -37,6 +39,16 @@ unit:
 
 integration: sandbox
 	eval "$$($(SANDBOX) env)" && $(CARGO) test --test '*' --no-fail-fast -- --test-threads=$(TEST_THREADS)
+	$(MAKE) localtests FLAVOR=$(FLAVOR)
+
+# The data-driven end-to-end cases (localtests/, see doc/localtests.md); counts and skips go
+# to target/test-metrics.txt.
+localtests: build sandbox
+	@mkdir -p target; set -o pipefail; \
+	script/localtests --flavor $(FLAVOR) -j $(LOCALTESTS_JOBS) | tee target/localtests-$(FLAVOR).out; rc=$$?; \
+	echo "[$(FLAVOR)] localtests: $$(tail -1 target/localtests-$(FLAVOR).out)" >> target/test-metrics.txt; \
+	grep '^SKIP' target/localtests-$(FLAVOR).out | sed 's/^/[$(FLAVOR)] localtests /' >> target/test-metrics.txt || true; \
+	exit $$rc
 
 # Both server families: MariaDB always; MySQL 9.7 when it can be fetched (said clearly if not).
 test: fmt-check
