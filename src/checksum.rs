@@ -49,6 +49,9 @@ pub struct Range {
     pub whole: bool,
 }
 
+/// How long the apply may take to catch up before a snapshot's lock is taken.
+const CATCH_UP: Duration = Duration::from_secs(300);
+
 pub struct Checksum<'a> {
     pub endpoint: &'a Endpoint,
     pub plan: &'a Plan,
@@ -127,24 +130,35 @@ impl Checksum<'_> {
         unreachable!("the loop returns")
     }
 
-    /// Opens a snapshot that sees both tables at the same binlog position: the original
-    /// locked for writes while the apply loop catches up and the snapshot starts.
-    fn snapshot(&self, sync: &mut Sync<'_>) -> Result<Conn> {
+    /// Opens `n` snapshots that all see both tables at the same binlog position: the original
+    /// locked for writes while the apply loop catches up and the snapshots start. The apply
+    /// catches up once before the lock, so that the lock waits only for the last changes.
+    fn snapshots(&self, sync: &mut Sync<'_>, n: usize) -> Result<Vec<Conn>> {
+        sync(CATCH_UP).context("catching up before the checksum snapshot")?;
         let mut lock = self.endpoint.connect("checksum lock")?;
-        let mut snap = self.endpoint.connect("checksum snapshot")?;
-        snap.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
+        let mut snaps = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut snap = self.endpoint.connect("checksum snapshot")?;
+            snap.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
+            snaps.push(snap);
+        }
         lock.query_drop(format!("SET SESSION lock_wait_timeout = {}", self.lock_timeout.as_secs().max(1)))?;
         let locked_at = Instant::now();
         lock.query_drop(format!("LOCK TABLES {} READ", sql::table(&self.plan.orig.database, &self.plan.orig.name)))
             .context("locking the original table for the checksum snapshot")
             .map_err(|e| e.transient())?;
-        let r = sync(self.lock_timeout)
-            .context("applying the changes logged before the checksum snapshot")
-            .and_then(|()| snap.query_drop("START TRANSACTION WITH CONSISTENT SNAPSHOT").map_err(Error::from));
+        let r = sync(self.lock_timeout).context("applying the changes logged before the checksum snapshot").and_then(
+            |()| {
+                snaps
+                    .iter_mut()
+                    .try_for_each(|s| s.query_drop("START TRANSACTION WITH CONSISTENT SNAPSHOT"))
+                    .map_err(Error::from)
+            },
+        );
         let _ = lock.query_drop("UNLOCK TABLES");
         r?;
-        log::debug!("checksum snapshot taken; writes waited {} ms", locked_at.elapsed().as_millis());
-        Ok(snap)
+        log::info!("checksum snapshot taken; writes to the original waited {} ms", locked_at.elapsed().as_millis());
+        Ok(snaps)
     }
 
     fn chunk_sum(&self, snap: &mut Conn, b: &Builder, ghost: bool, r: &Range) -> Result<(u64, u64, String)> {
@@ -160,11 +174,18 @@ impl Checksum<'_> {
     /// Compares `ranges` (or every chunk) in one snapshot; returns those that differ.
     fn compare(&self, sync: &mut Sync<'_>, ranges: Option<&[Range]>, report: &mut Report) -> Result<Vec<Range>> {
         let b = Builder::new(self.plan, self.mysql8);
-        let mut snap = self.snapshot(sync)?;
+        let mut snaps = self.snapshots(sync, 2)?;
+        let mut ghost_snap = snaps.pop().ok_or_else(|| Error::failed("no checksum snapshot"))?;
+        let mut snap = snaps.pop().ok_or_else(|| Error::failed("no checksum snapshot"))?;
         let mut differing = Vec::new();
+        // the two sides of a chunk are summed at the same time, each on its own snapshot
         let mut check = |snap: &mut Conn, r: &Range, report: &mut Report| -> Result<()> {
-            let o = self.chunk_sum(snap, &b, false, r)?;
-            let g = self.chunk_sum(snap, &b, true, r)?;
+            let (o, g) = std::thread::scope(|s| {
+                let g = s.spawn(|| self.chunk_sum(&mut ghost_snap, &b, true, r));
+                let o = self.chunk_sum(snap, &b, false, r);
+                (o, g.join().unwrap_or_else(|_| Err(Error::failed("a checksum thread panicked"))))
+            });
+            let (o, g) = (o?, g?);
             report.chunks += 1;
             report.rows += o.0;
             if o != g {
@@ -245,7 +266,7 @@ impl Checksum<'_> {
     /// The keys of the rows that differ in `ranges` (at most 10), for the final message.
     fn differing_keys(&self, sync: &mut Sync<'_>, ranges: &[Range]) -> Result<Vec<String>> {
         let b = Builder::new(self.plan, self.mysql8);
-        let mut snap = self.snapshot(sync)?;
+        let mut snap = self.snapshots(sync, 1)?.pop().ok_or_else(|| Error::failed("no checksum snapshot"))?;
         let mut keys = Vec::new();
         for r in ranges {
             let mut sides: Vec<HashMap<Vec<u8>, i64>> = Vec::new();

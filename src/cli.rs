@@ -476,8 +476,8 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(10..=100_000), value_name = "ROWS")]
     pub chunk_size: u32,
 
-    /// Most rows in one multi-row REPLACE/DELETE applying binlog changes (1..=1000)
-    #[arg(long, default_value_t = 10, help_heading = COPY,
+    /// Most rows in one multi-row REPLACE/DELETE applying binlog changes (1..=1000; gh-ost's default is 10)
+    #[arg(long, default_value_t = 100, help_heading = COPY,
           value_parser = clap::value_parser!(u32).range(1..=1000), value_name = "EVENTS")]
     pub dml_batch_size: u32,
 
@@ -1241,7 +1241,7 @@ mod tests {
         assert_eq!(a.storage_engine, StorageEngine::Innodb);
         assert_eq!(a.checkpoint_seconds, 10);
         assert_eq!(a.chunk_size, 1000);
-        assert_eq!(a.dml_batch_size, 10);
+        assert_eq!(a.dml_batch_size, 100);
         assert_eq!(a.nice_ratio, 0.0);
         assert!(!a.exact_rowcount);
         assert!(a.concurrent_rowcount);

@@ -243,11 +243,13 @@ fn warn_no_effect(args: &Args) {
     );
 }
 
-/// `--copy-threads` when not given: half the cores of this machine, at least 1, at most 8 (the
-/// copy is bound by the server's cores and disks; ghost-rs usually runs near the server).
+/// `--copy-threads` when not given: half the cores of this machine, at least 2, at most 8
+/// (the copy is bound by the server's cores and disks; ghost-rs usually runs near the
+/// server). Two chunks in flight beat one even on a 2-core box (measured in
+/// doc/performance.md): one chunk's rows are written while the next one's are read.
 fn default_copy_threads() -> usize {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    (cores / 2).clamp(1, 8)
+    (cores / 2).clamp(2, 8)
 }
 
 impl Config {

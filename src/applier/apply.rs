@@ -6,10 +6,11 @@
 //! one takes its place at the end), so keys that a collation makes equal ('A' and 'a'), or rows
 //! that collide on another unique key, are written in the order the original saw them.
 //! Consecutive replaces (deletes) become one multi-row `REPLACE` (`DELETE`) of at most
-//! `--dml-batch-size` rows; all of them run in one transaction, retried whole on a deadlock or
-//! a lost connection (replaying row images is idempotent).
+//! `--dml-batch-size` rows, in transactions of about 1,000 rows (a deadlock with the copy
+//! re-runs one of them); a flush that fails is retried whole (replaying row images is
+//! idempotent).
 //!
-//! After each commit the loop records the binlog position of the last transaction it has
+//! After each flush the loop records the binlog position of the last transaction it has
 //! fully applied; a marker from the streamer is acknowledged to the migrator only once every
 //! change before it is committed. That is what the cut-over waits for.
 //!
@@ -29,7 +30,7 @@ use mysql::{Conn, Params, Value};
 
 use crate::config::Tunables;
 use crate::db::{BinlogPos, Endpoint};
-use crate::error::{Context, Error, Result};
+use crate::error::{Error, Result};
 use crate::messages::{Applied, Change, KeyBytes, StreamMsg};
 use crate::plan::Plan;
 use crate::progress::Progress;
@@ -222,7 +223,7 @@ impl ApplyLoop {
         self.out.send(a).map_err(|_| Error::aborted("the migrator stopped"))
     }
 
-    /// Writes everything pending in one transaction, retrying it whole on transient errors.
+    /// Writes everything pending, retrying it whole on transient errors.
     fn flush(&mut self) -> Result<()> {
         if !self.pending.is_empty() {
             let mut attempt = 0;
@@ -260,10 +261,10 @@ impl ApplyLoop {
         Ok(())
     }
 
-    /// Writes what is pending: on one connection in one transaction, or, when it is large and
-    /// the keys are independent, partitioned by key over several connections, one transaction
-    /// each. A partial failure is harmless: the whole flush is retried, and replaying row
-    /// images is idempotent; the applied position moves only when every partition committed.
+    /// Writes what is pending: on one connection, or, when it is large and the keys are
+    /// independent, partitioned by key over several connections. A partial failure is
+    /// harmless: the whole flush is retried, and replaying row images is idempotent; the
+    /// applied position moves only when every statement of every partition committed.
     fn write_pending(&mut self) -> Result<()> {
         let b = Builder::new(&self.plan, self.mysql8);
         let batch = self.tunables.dml_batch_size().max(1);
@@ -318,8 +319,17 @@ fn open_writer(endpoint: &Endpoint, allow_lossy: bool) -> Result<Conn> {
     Ok(conn)
 }
 
-/// Writes `changes` (in order) in one transaction: each run of replaces (deletes) as
-/// multi-row statements of at most `batch` rows.
+/// One statement of a flush: a multi-row REPLACE (or DELETE) of these changes.
+struct Statement<'a> {
+    is_replace: bool,
+    rows: &'a [&'a Change],
+}
+
+/// Writes `changes` (in order): each run of replaces (deletes) as multi-row statements of at
+/// most `batch` rows, grouped into transactions of about [`GROUP_ROWS`] rows. Row locks on
+/// the ghost are held for one group, not a whole flush, which keeps deadlocks with the copy's
+/// chunks rare and cheap: a group that deadlocks or times out on a lock is run again (the
+/// images are idempotent; the applied position moves only after the whole flush).
 fn write_changes<'a>(
     conn: &mut Conn,
     b: &Builder,
@@ -328,28 +338,68 @@ fn write_changes<'a>(
 ) -> Result<()> {
     let ncols = b.plan().columns.len();
     let nkey = b.plan().key.len();
-    conn.query_drop("START TRANSACTION")?;
-    for (is_replace, changes) in runs(changes) {
-        let per_row = if is_replace { ncols } else { nkey };
+    let runs = runs(changes);
+    let mut statements = Vec::new();
+    for (is_replace, changes) in &runs {
+        let per_row = if *is_replace { ncols } else { nkey };
         let max_rows = batch.min((MAX_PLACEHOLDERS / per_row).max(1));
-        for chunk in changes.chunks(max_rows) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * per_row);
-            for c in chunk {
-                match c {
-                    Change::Replace { row, .. } => params.extend(row.iter().cloned()),
-                    Change::Delete { values, .. } => params.extend(values.iter().cloned()),
+        statements.extend(changes.chunks(max_rows).map(|rows| Statement { is_replace: *is_replace, rows }));
+    }
+    let mut start = 0;
+    while start < statements.len() {
+        let mut end = start;
+        let mut rows = 0;
+        while end < statements.len() && (end == start || rows + statements[end].rows.len() <= GROUP_ROWS) {
+            rows += statements[end].rows.len();
+            end += 1;
+        }
+        let mut attempt = 0u64;
+        loop {
+            match write_group(conn, b, &statements[start..end]) {
+                Ok(()) => break,
+                Err(e) => {
+                    let _ = conn.query_drop("ROLLBACK");
+                    // deadlock, lock wait timeout
+                    if matches!(e.code, Some(1213) | Some(1205)) && attempt < GROUP_RETRIES {
+                        attempt += 1;
+                        debug!("apply: a group of {rows} rows hit {e}; running it again");
+                        std::thread::sleep(Duration::from_millis(5 * attempt));
+                        continue;
+                    }
+                    return Err(e);
                 }
             }
-            let what = if is_replace { "REPLACE" } else { "DELETE" };
-            let stmt = if is_replace { b.replace_rows(chunk.len()) } else { b.delete_rows(chunk.len()) };
-            debug!("apply: {what} {} rows", chunk.len());
-            conn.exec_drop(&stmt, Params::Positional(params))
-                .with_context(|| format!("{what} of {} rows into the ghost table", chunk.len()))?;
         }
+        start = end;
+    }
+    Ok(())
+}
+
+fn write_group(conn: &mut Conn, b: &Builder, statements: &[Statement]) -> Result<()> {
+    conn.query_drop("START TRANSACTION")?;
+    for st in statements {
+        let what = if st.is_replace { "REPLACE" } else { "DELETE" };
+        let sql = if st.is_replace { b.replace_rows(st.rows.len()) } else { b.delete_rows(st.rows.len()) };
+        let mut params: Vec<Value> = Vec::new();
+        for c in st.rows {
+            match c {
+                Change::Replace { row, .. } => params.extend(row.iter().cloned()),
+                Change::Delete { values, .. } => params.extend(values.iter().cloned()),
+            }
+        }
+        debug!("apply: {what} {} rows", st.rows.len());
+        conn.exec_drop(&sql, Params::Positional(params))
+            .map_err(|e| Error::from(e).context(format!("{what} of {} rows into the ghost table", st.rows.len())))?;
     }
     conn.query_drop("COMMIT")?;
     Ok(())
 }
+
+/// Rows per apply transaction (whole statements; one statement may be larger).
+const GROUP_ROWS: usize = 1000;
+/// Times a group is run again after a deadlock or lock wait timeout, before the whole flush
+/// is retried.
+const GROUP_RETRIES: u64 = 20;
 
 #[cfg(test)]
 mod tests {
