@@ -134,6 +134,16 @@ impl From<mysql::Error> for Error {
                 err
             }
             mysql::Error::IoError(io) => Error::failed(format!("connection error: {io}")).transient(),
+            // the wire protocol broke off (e.g. the connection was killed mid-packet): a new
+            // connection is the cure; a packet over max_allowed_packet is not
+            mysql::Error::CodecError(c) => {
+                let err = Error::failed(format!("connection error: {c}"));
+                if matches!(c, mysql_common::proto::codec::error::PacketCodecError::PacketTooLarge) {
+                    err.hint("raise max_allowed_packet on the server and in the session")
+                } else {
+                    err.transient()
+                }
+            }
             mysql::Error::DriverError(d) => {
                 let msg = format!("client error: {d}");
                 let transient = matches!(
@@ -209,5 +219,9 @@ mod tests {
         });
         let e: Error = syntax.into();
         assert!(!e.is_transient());
+        use mysql_common::proto::codec::error::PacketCodecError;
+        let cut = mysql::Error::CodecError(PacketCodecError::Io(std::io::Error::other("bytes remaining on stream")));
+        assert!(Error::from(cut).is_transient(), "a connection cut mid-packet is retried on a new connection");
+        assert!(!Error::from(mysql::Error::CodecError(PacketCodecError::PacketTooLarge)).is_transient());
     }
 }

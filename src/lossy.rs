@@ -12,7 +12,7 @@
 //! * integers and decimals outside the new type's range or scale;
 //! * strings longer than the new length, in characters or bytes;
 //! * a charset that cannot represent a value (it would not convert back to the same bytes);
-//! * ENUM/SET values whose member the ALTER removed;
+//! * ENUM/SET values whose member the ALTER removed, or renumbered (reordered);
 //! * fractional seconds the new precision drops.
 //!
 //! All column checks run in one scan of the table; each finding names up to five keys of
@@ -152,6 +152,31 @@ fn column_checks(c: &SharedColumn) -> Vec<Check> {
                 let names: Vec<String> = lost.iter().map(|&i| sql::literal(&om[i])).collect();
                 out.push(Check {
                     what: format!("{name}: the ALTER removes the member(s) {} that rows use", names.join(", ")),
+                    condition,
+                });
+            }
+            // kept members whose number changes: the values survive by name, but their
+            // order (ORDER BY, comparisons by number, `col + 0`) does not
+            let moved: Vec<usize> = om
+                .iter()
+                .enumerate()
+                .filter(|(i, m)| gm.iter().position(|g| g == *m).is_some_and(|j| j != *i))
+                .map(|(i, _)| i)
+                .collect();
+            if !moved.is_empty() {
+                let condition = if matches!(o.kind, Kind::Set { .. }) {
+                    let mask: u64 = moved.iter().filter(|&&i| i < 64).map(|&i| 1u64 << i).sum();
+                    format!("(({col} + 0) & {mask}) <> 0")
+                } else {
+                    let ordinals: Vec<String> = moved.iter().map(|i| (i + 1).to_string()).collect();
+                    format!("({col} + 0) IN ({})", ordinals.join(", "))
+                };
+                let names: Vec<String> = moved.iter().map(|&i| sql::literal(&om[i])).collect();
+                out.push(Check {
+                    what: format!(
+                        "{name}: the ALTER renumbers the member(s) {} that rows use (values are kept by name, but their order and numbers change)",
+                        names.join(", ")
+                    ),
                     condition,
                 });
             }
@@ -369,9 +394,18 @@ mod tests {
         let c = column_checks(&s);
         assert_eq!(c[0].condition, "(`c` + 0) IN (2)");
         assert!(c[0].what.contains("'b'"));
+        assert_eq!(c[1].condition, "(`c` + 0) IN (3)", "'c' becomes number 2");
         let reorder =
             SharedColumn { orig: col(e(&["a", "b"]), "enum('a','b')"), ghost: col(e(&["b", "a"]), "enum('b','a')") };
-        assert!(column_checks(&reorder).is_empty(), "reordering keeps every value (by name)");
+        let c = column_checks(&reorder);
+        assert_eq!(c.len(), 1, "reordering keeps every value by name, but renumbers them");
+        assert_eq!(c[0].condition, "(`c` + 0) IN (1, 2)");
+        assert!(c[0].what.contains("renumbers"));
+        let appended = SharedColumn {
+            orig: col(e(&["a", "b"]), "enum('a','b')"),
+            ghost: col(e(&["a", "b", "c"]), "enum('a','b','c')"),
+        };
+        assert!(column_checks(&appended).is_empty(), "a member added at the end changes nothing");
         let st = |m: &[&str]| Kind::Set { members: m.iter().map(|s| s.to_string()).collect() };
         let s = SharedColumn {
             orig: col(st(&["x", "y", "z"]), "set('x','y','z')"),

@@ -52,6 +52,8 @@ fn start(sb: &Sandbox, name: &str, extra: &[String], chunk_sleep_ms: u32) -> Run
     args.extend([
         "--execute".into(),
         "--chunk-size=100".into(),
+        // one copy connection: the chunk-size test measures the chunk size alone
+        "--copy-threads=1".into(),
         "--chunk-time=0".into(),
         format!("--serve-socket-file={}", sock.display()),
         format!("--postpone-cut-over-flag-file={}", postpone.display()),
