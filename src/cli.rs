@@ -523,6 +523,10 @@ pub struct Args {
     #[arg(long, help_heading = COPY)]
     pub skip_checksum: bool,
 
+    /// Run even when the ghost table and the binlog of its copy look larger than the free disk (ghost-rs)
+    #[arg(long, help_heading = COPY)]
+    pub skip_disk_check: bool,
+
     // ----------------------------------------------------------------- Throttling
     /// Throttle while any status variable exceeds its threshold, e.g. Threads_running=25
     #[arg(long, default_value = "", help_heading = THROTTLING, value_parser = load_map,

@@ -7,6 +7,8 @@
 //!   lock long enough to kill the lock session);
 //! * `fail` — return a transient error from there;
 //! * `crash` — abort the process at once, as SIGKILL would (no cleanup, no unlock);
+//! * `value:N` — not an action: [`value`] returns N there (e.g. `disk.free=value:1000` makes
+//!   the free-disk check see 1,000 bytes free);
 //!
 //! each optionally followed by `:once` (act the first time only) or `@N` (act from the N-th
 //! time the point is reached, e.g. `copy.chunk=crash@40`: crash in the 40th chunk).
@@ -14,7 +16,8 @@
 //! Points: `copy.chunk` (after a chunk is copied), `apply.batch` (after a batch commits),
 //! `cutover.locked` (the original is locked, before the final changes are applied),
 //! `cutover.renamed` (the tables are swapped, before the cleanup), `checkpoint.written` (after
-//! a checkpoint is recorded; a failure there is logged and the run goes on).
+//! a checkpoint is recorded; a failure there is logged and the run goes on). Values:
+//! `disk.free` (free bytes the disk check sees).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -38,6 +41,7 @@ enum Action {
     Sleep(Duration),
     Fail,
     Crash,
+    Value(u64),
 }
 
 fn faults() -> &'static HashMap<String, Fault> {
@@ -62,6 +66,7 @@ fn parse(spec: &str) -> HashMap<String, Fault> {
             ["sleep", ms] => ms.parse().ok().map(|ms| Action::Sleep(Duration::from_millis(ms))),
             ["fail"] => Some(Action::Fail),
             ["crash"] => Some(Action::Crash),
+            ["value", n] => n.parse().ok().map(Action::Value),
             _ => None,
         };
         if let Some(action) = action {
@@ -91,6 +96,18 @@ pub fn point(name: &str) -> Result<()> {
         }
         Action::Fail => Err(Error::failed(format!("injected failure at {name}")).transient()),
         Action::Crash => std::process::abort(),
+        Action::Value(_) => Ok(()),
+    }
+}
+
+/// The value configured for `name` (`name=value:N`); `None` in production.
+pub fn value(name: &str) -> Option<u64> {
+    match faults().get(name)?.action {
+        Action::Value(v) => {
+            log::warn!("fault injection: {name} -> {v}");
+            Some(v)
+        }
+        _ => None,
     }
 }
 
@@ -100,7 +117,9 @@ mod tests {
 
     #[test]
     fn parsing() {
-        let f = parse("cutover.locked=sleep:3000:once, copy.chunk=fail,x=bogus,apply.batch=crash@7");
+        let f =
+            parse("cutover.locked=sleep:3000:once, copy.chunk=fail,x=bogus,apply.batch=crash@7,disk.free=value:1000");
+        assert_eq!(f["disk.free"].action, Action::Value(1000));
         assert_eq!(f["apply.batch"].from_hit, 7);
         assert_eq!(f["copy.chunk"].from_hit, 1);
         assert_eq!(f["cutover.locked"].action, Action::Sleep(Duration::from_millis(3000)));

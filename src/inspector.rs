@@ -129,6 +129,13 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     };
     check_retention(&info, row_estimate);
 
+    // The ghost and its binlog land on the applier and, replicated, on the inspected server.
+    crate::disk::check(&mut conn, &endpoint, &info, &cfg.database, &cfg.table, cfg.skip_disk_check)?;
+    if applier != endpoint {
+        let mut aconn = applier.connect("free disk check")?;
+        crate::disk::check(&mut aconn, &applier, &applier_info, &cfg.database, &cfg.table, cfg.skip_disk_check)?;
+    }
+
     Ok(Inspection {
         inspected: endpoint,
         inspected_info: info,

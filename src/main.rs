@@ -17,6 +17,7 @@ mod cli;
 mod config;
 mod cutover;
 mod db;
+mod disk;
 mod error;
 mod fault;
 mod hooks;

@@ -247,9 +247,42 @@ fn dry_run_on_100k_rows_prints_the_plan_and_changes_nothing() {
     ] {
         assert!(txt.contains(expect), "expected {expect:?} in:\n{txt}");
     }
+    // the free-disk check ran on both servers that will hold the ghost (sandbox = this machine)
+    assert_eq!(txt.matches("free disk on ").count(), 2, "a free-disk line for the replica and the primary:\n{txt}");
+    assert!(txt.contains("the ghost table ~") && txt.contains("the binlog of the copy ~"), "{txt}");
     sb.wait_replica_caught_up();
     assert_eq!(snapshot(&sb, &db), before_primary, "the dry run must leave the schema and data as they were");
     assert_eq!(tables(&mut r, &db), before_replica, "no _gho/_ghc left on the replica");
     assert_eq!(tables(&mut c, &db), vec!["big t".to_string()], "no _gho/_ghc left behind");
     let _ = Duration::from_secs(0);
+}
+
+#[test]
+fn refuses_a_migration_larger_than_the_free_disk() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = simple_table(&sb, "disk", ", PRIMARY KEY (id)");
+    let args = {
+        let mut a = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+        a.push("--execute".into());
+        a
+    };
+    // the server's free space is what it is: the test makes the check see 1,000 bytes free
+    let before = snapshot(&sb, &db);
+    let out = run(&sb, &args, &[("GHOST_RS_FAULTS", "disk.free=value:1000")]);
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{txt}");
+    for expect in ["not enough free disk on", "only 1000 B is free", "the ghost table ~", "--skip-disk-check"] {
+        assert!(txt.contains(expect), "expected {expect:?} in:\n{txt}");
+    }
+    assert_eq!(snapshot(&sb, &db), before, "nothing created");
+
+    // --skip-disk-check goes on (as a dry run here) and says why
+    let mut dry = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    dry.push("--skip-disk-check".into());
+    let out = run(&sb, &dry, &[("GHOST_RS_FAULTS", "disk.free=value:1000")]);
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{txt}");
+    assert!(txt.contains("going on because of --skip-disk-check"), "{txt}");
+    assert_eq!(snapshot(&sb, &db), before);
 }
