@@ -8,7 +8,8 @@
 //!    applies every change logged before the lock, and a session opens
 //!    `START TRANSACTION WITH CONSISTENT SNAPSHOT`; the lock goes (milliseconds);
 //! 2. in that snapshot each chunk's `COUNT(*)`, `BIT_XOR(CRC32(row))` and `SUM(CRC32(row))` are
-//!    computed on both sides (non-locking reads: the application is not blocked);
+//!    computed on both sides (non-locking reads: the application is not blocked), by
+//!    `--copy-threads` workers at once, each with its own pair of sessions in the snapshot;
 //! 3. a chunk that differs is repaired: its ghost rows are deleted and copied again from the
 //!    original (share-locked, in one transaction; binlog changes still pending for those rows
 //!    are applied afterwards, in order, as always);
@@ -58,6 +59,8 @@ pub struct Checksum<'a> {
     pub progress: &'a Progress,
     pub lock_timeout: Duration,
     pub mysql8: bool,
+    /// Chunks summed at the same time (each by a pair of snapshot sessions).
+    pub workers: usize,
 }
 
 /// What a verification found and did.
@@ -172,78 +175,117 @@ impl Checksum<'_> {
     }
 
     /// Compares `ranges` (or every chunk) in one snapshot; returns those that differ.
+    ///
+    /// One thread walks the key and hands ranges to `workers` threads, each with its own pair
+    /// of snapshot sessions (original, ghost): all `2 * workers + 1` sessions started under
+    /// the same lock, so they all see the same binlog position.
     fn compare(&self, sync: &mut Sync<'_>, ranges: Option<&[Range]>, report: &mut Report) -> Result<Vec<Range>> {
         let b = Builder::new(self.plan, self.mysql8);
-        let mut snaps = self.snapshots(sync, 2)?;
-        let mut ghost_snap = snaps.pop().ok_or_else(|| Error::failed("no checksum snapshot"))?;
-        let mut snap = snaps.pop().ok_or_else(|| Error::failed("no checksum snapshot"))?;
+        let workers = self.workers.max(1);
+        let mut snaps = self.snapshots(sync, 2 * workers + 1)?;
+        let mut walker = snaps.pop().ok_or_else(|| Error::failed("no checksum snapshot"))?;
+        let (tx, rx) = crossbeam_channel::bounded::<Range>(2 * workers);
+        let results = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    let (mut orig, mut ghost) = (snaps.pop(), snaps.pop());
+                    let (rx, b) = (rx.clone(), &b);
+                    s.spawn(move || -> Result<(u64, u64, Vec<Range>)> {
+                        let (Some(orig), Some(ghost)) = (orig.as_mut(), ghost.as_mut()) else {
+                            return Err(Error::failed("no checksum snapshot"));
+                        };
+                        let (mut chunks, mut rows, mut differing) = (0, 0, Vec::new());
+                        for r in rx {
+                            let o = self.chunk_sum(orig, b, false, &r)?;
+                            let g = self.chunk_sum(ghost, b, true, &r)?;
+                            chunks += 1;
+                            rows += o.0;
+                            if o != g {
+                                differing.push(r);
+                            }
+                        }
+                        let _ = orig.query_drop("COMMIT");
+                        let _ = ghost.query_drop("COMMIT");
+                        Ok((chunks, rows, differing))
+                    })
+                })
+                .collect();
+            drop(rx);
+            let walked = self.walk(&mut walker, &b, ranges, &tx);
+            drop(tx); // the workers finish the queue and stop
+            let _ = walker.query_drop("COMMIT");
+            let done: Vec<Result<(u64, u64, Vec<Range>)>> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(Error::failed("a checksum thread panicked"))))
+                .collect();
+            walked.map(|()| done)
+        })?;
         let mut differing = Vec::new();
-        // the two sides of a chunk are summed at the same time, each on its own snapshot
-        let mut check = |snap: &mut Conn, r: &Range, report: &mut Report| -> Result<()> {
-            let (o, g) = std::thread::scope(|s| {
-                let g = s.spawn(|| self.chunk_sum(&mut ghost_snap, &b, true, r));
-                let o = self.chunk_sum(snap, &b, false, r);
-                (o, g.join().unwrap_or_else(|_| Err(Error::failed("a checksum thread panicked"))))
-            });
-            let (o, g) = (o?, g?);
-            report.chunks += 1;
-            report.rows += o.0;
-            if o != g {
-                differing.push(r.clone());
-            }
-            Ok(())
-        };
+        for r in results {
+            let (chunks, rows, d) = r?;
+            report.chunks += chunks;
+            report.rows += rows;
+            differing.extend(d);
+        }
+        Ok(differing)
+    }
+
+    /// Sends the ranges to compare: `ranges`, or the whole table as one range when the key
+    /// orders rows differently on the two sides, or chunks of [`CHUNK`] rows along the key.
+    /// Stops early (without error) when the workers have stopped: their error is reported.
+    fn walk(
+        &self,
+        snap: &mut Conn,
+        b: &Builder,
+        ranges: Option<&[Range]>,
+        tx: &crossbeam_channel::Sender<Range>,
+    ) -> Result<()> {
+        let whole = || Range { lower: vec![], upper: vec![], inclusive: true, whole: true };
         match ranges {
             Some(rs) => {
                 for r in rs {
-                    check(&mut snap, r, report)?;
+                    if tx.send(r.clone()).is_err() {
+                        break;
+                    }
                 }
             }
             None if !self.ranges_comparable() => {
-                let r = Range { lower: vec![], upper: vec![], inclusive: true, whole: true };
-                check(&mut snap, &r, report)?;
+                let _ = tx.send(whole());
             }
             None => {
-                let bound = |snap: &mut Conn, largest: bool| -> Result<Option<Vec<Value>>> {
+                let mut bound = |largest: bool| -> Result<Option<Vec<Value>>> {
                     let row: Option<Row> = snap.query_first(b.key_bound(largest))?;
                     Ok(row.map(|r| r.unwrap()))
                 };
-                let (min, max) = (bound(&mut snap, false)?, bound(&mut snap, true)?);
-                match (min, max) {
-                    (Some(min), Some(max)) => {
-                        let (first_end, next_end) = (b.chunk_end(true), b.chunk_end(false));
-                        let mut lower = min;
-                        let mut first = true;
-                        loop {
-                            let stmt = if first { &first_end } else { &next_end };
-                            let probe =
-                                Range { lower: lower.clone(), upper: max.clone(), inclusive: first, whole: false };
-                            let row: Option<Row> = snap.exec_first(&stmt.sql, params(stmt, &probe, Some(CHUNK - 1)))?;
-                            let end = row.map(|r| r.unwrap()).unwrap_or_else(|| max.clone());
-                            let last = end == max;
-                            let r = Range {
-                                lower: std::mem::replace(&mut lower, end.clone()),
-                                upper: end,
-                                inclusive: first,
-                                whole: false,
-                            };
-                            check(&mut snap, &r, report)?;
-                            if last {
-                                break;
-                            }
-                            first = false;
-                        }
+                let (min, max) = (bound(false)?, bound(true)?);
+                let (Some(min), Some(max)) = (min, max) else {
+                    // an empty original: the ghost must be empty too
+                    let _ = tx.send(whole());
+                    return Ok(());
+                };
+                let (first_end, next_end) = (b.chunk_end(true), b.chunk_end(false));
+                let mut lower = min;
+                let mut first = true;
+                loop {
+                    let stmt = if first { &first_end } else { &next_end };
+                    let probe = Range { lower: lower.clone(), upper: max.clone(), inclusive: first, whole: false };
+                    let row: Option<Row> = snap.exec_first(&stmt.sql, params(stmt, &probe, Some(CHUNK - 1)))?;
+                    let end = row.map(|r| r.unwrap()).unwrap_or_else(|| max.clone());
+                    let last = end == max;
+                    let r = Range {
+                        lower: std::mem::replace(&mut lower, end.clone()),
+                        upper: end,
+                        inclusive: first,
+                        whole: false,
+                    };
+                    if tx.send(r).is_err() || last {
+                        break;
                     }
-                    _ => {
-                        // an empty original: the ghost must be empty too
-                        let r = Range { lower: vec![], upper: vec![], inclusive: true, whole: true };
-                        check(&mut snap, &r, report)?;
-                    }
+                    first = false;
                 }
             }
         }
-        let _ = snap.query_drop("COMMIT");
-        Ok(differing)
+        Ok(())
     }
 
     /// Copies a range again: the ghost's rows there are replaced by the original's.

@@ -748,6 +748,7 @@ impl Migration {
             progress: &progress,
             lock_timeout: self.cfg.cut_over_lock_timeout,
             mysql8: self.mysql8(),
+            workers: self.cfg.copy_threads,
         };
         let mut attempt = 0;
         loop {
