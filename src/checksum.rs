@@ -137,7 +137,7 @@ impl Checksum<'_> {
     /// locked for writes while the apply loop catches up and the snapshots start. The apply
     /// catches up once before the lock, so that the lock waits only for the last changes.
     fn snapshots(&self, sync: &mut Sync<'_>, n: usize) -> Result<Vec<Conn>> {
-        sync(CATCH_UP).context("catching up before the checksum snapshot")?;
+        crate::cutover::catch_up(sync, CATCH_UP).context("catching up before the checksum snapshot")?;
         let mut lock = self.endpoint.connect("checksum lock")?;
         let mut snaps = Vec::with_capacity(n);
         for _ in 0..n {

@@ -66,6 +66,28 @@ pub struct CutOver<'a> {
 /// Waits until every change logged before this call is applied to the ghost table.
 pub type Sync<'s> = dyn FnMut(Duration) -> Result<()> + 's;
 
+/// A round trip through the binlog this short means the stream is current: a lock taken now
+/// waits only for the changes of those few milliseconds.
+const CURRENT: Duration = Duration::from_millis(50);
+/// Round trips tried before a lock, at most: each one shortens the next.
+const CATCH_UP_ROUNDS: u32 = 20;
+
+/// Catches up before a lock is taken: syncs until one round trip through the binlog (marker
+/// written on the applier, read back from the stream, applied) is quick, so that the lock
+/// does not also wait for a replica's lag or a backlog. Returns the last round trip.
+pub fn catch_up(sync: &mut Sync<'_>, timeout: Duration) -> Result<Duration> {
+    let mut last = Duration::ZERO;
+    for _ in 0..CATCH_UP_ROUNDS {
+        let t = std::time::Instant::now();
+        sync(timeout)?;
+        last = t.elapsed();
+        if last <= CURRENT {
+            break;
+        }
+    }
+    Ok(last)
+}
+
 /// The names the atomic cut-over uses for the ghost and the sentry/old table while it runs:
 /// the original's name followed by more characters, so they sort after it in the server's
 /// metadata lock order.

@@ -843,7 +843,8 @@ impl Migration {
             // Catch up before taking the lock, so that the lock is held only for the last few
             // changes.
             self.progress.set_phase(Phase::Copying);
-            self.sync(Duration::from_secs(120)).context("catching up before the cut-over")?;
+            let mut sync = |t: Duration| self.sync(t);
+            crate::cutover::catch_up(&mut sync, Duration::from_secs(120)).context("catching up before the cut-over")?;
             if attempt == 1 {
                 self.applier.carry_auto_increment(&self.plan).context("before the cut-over")?;
             }

@@ -28,6 +28,19 @@ fn ledger_migration_with(
     check: impl Fn(&mut mysql::Conn, &str),
 ) {
     let _g = GLOBAL_SETTINGS.read();
+    ledger_migration_unlocked(name, alter, via_replica, extra, kill_dumps, more_faults, check)
+}
+
+/// [`ledger_migration_with`] for a caller that holds [`GLOBAL_SETTINGS`] already.
+fn ledger_migration_unlocked(
+    name: &str,
+    alter: &str,
+    via_replica: bool,
+    extra: &[&str],
+    kill_dumps: bool,
+    more_faults: &str,
+    check: impl Fn(&mut mysql::Conn, &str),
+) {
     let sb = Sandbox::get();
     let db = sb.fresh_db(name);
     create_ledger_table(&sb, &db);
@@ -134,6 +147,72 @@ fn ledger_parallel_apply() {
         ",apply.batch=sleep:400",
         |_, _| {},
     );
+}
+
+/// The sandbox replicates with GTIDs; this switches the replica to file-and-position
+/// replication for one test, and back however the test ends.
+struct FilePositionReplication<'a>(&'a Sandbox);
+
+impl<'a> FilePositionReplication<'a> {
+    fn start(sb: &'a Sandbox) -> Self {
+        sb.wait_replica_caught_up();
+        let mut r = sb.replica();
+        let mysql = sb.flavor == "mysql";
+        r.query_drop(if mysql { "STOP REPLICA" } else { "STOP SLAVE" }).unwrap();
+        let row: mysql::Row =
+            r.query_first(if mysql { "SHOW REPLICA STATUS" } else { "SHOW SLAVE STATUS" }).unwrap().unwrap();
+        let get = |n: &str| row.get_opt::<String, _>(n).and_then(|v| v.ok()).unwrap_or_default();
+        let guard = FilePositionReplication(sb);
+        if mysql {
+            let (file, pos) = (get("Relay_Source_Log_File"), get("Exec_Source_Log_Pos"));
+            r.query_drop(format!(
+                "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION=0, SOURCE_LOG_FILE='{file}', SOURCE_LOG_POS={pos}"
+            ))
+            .unwrap();
+            r.query_drop("START REPLICA").unwrap();
+        } else {
+            let (file, pos) = (get("Relay_Master_Log_File"), get("Exec_Master_Log_Pos"));
+            r.query_drop(format!(
+                "CHANGE MASTER TO MASTER_USE_GTID=no, MASTER_LOG_FILE='{file}', MASTER_LOG_POS={pos}"
+            ))
+            .unwrap();
+            r.query_drop("START SLAVE").unwrap();
+        }
+        let row: mysql::Row =
+            r.query_first(if mysql { "SHOW REPLICA STATUS" } else { "SHOW SLAVE STATUS" }).unwrap().unwrap();
+        let get = |n: &str| row.get_opt::<String, _>(n).and_then(|v| v.ok()).unwrap_or_default();
+        if mysql {
+            assert_eq!(get("Auto_Position"), "0", "the replica must now replicate by file and position");
+        } else {
+            assert_eq!(get("Using_Gtid"), "No", "the replica must now replicate by file and position");
+        }
+        guard
+    }
+}
+
+impl Drop for FilePositionReplication<'_> {
+    fn drop(&mut self) {
+        let mut r = self.0.replica();
+        let statements: &[&str] = if self.0.flavor == "mysql" {
+            &["STOP REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION=1", "START REPLICA"]
+        } else {
+            &["STOP SLAVE", "CHANGE MASTER TO MASTER_USE_GTID=slave_pos", "START SLAVE"]
+        };
+        for q in statements {
+            r.query_drop(*q).unwrap_or_else(|e| panic!("restoring GTID replication ({q}): {e}"));
+        }
+    }
+}
+
+#[test]
+fn ledger_via_replica_with_file_and_position_replication() {
+    let _g = GLOBAL_SETTINGS.write(); // changes how the replica replicates: nobody else runs
+    let sb = Sandbox::get();
+    let _fp = FilePositionReplication::start(&sb);
+    ledger_migration_unlocked("filepos", "ADD COLUMN x INT DEFAULT 7", true, &[], false, "", |c, db| {
+        assert!(show_create(c, db, "t").contains("`x`"));
+    });
+    sb.wait_replica_caught_up();
 }
 
 #[test]
