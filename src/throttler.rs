@@ -67,6 +67,14 @@ pub struct Readings {
     pub http: Option<String>,
 }
 
+/// A throttle reason without its measured values (`lag=1.578s` -> `lag`, `max-load
+/// Threads_running=30 >= 25` -> `max-load Threads_running >= 25`): what the log reports a change of.
+fn reason_kind(reason: &str) -> String {
+    static VALUE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = VALUE.get_or_init(|| regex::Regex::new(r"=[0-9.]+s?").expect("a valid pattern"));
+    re.replace_all(reason, "").into_owned()
+}
+
 /// The reason to throttle, or `None` to let the copy run. The first reason found wins.
 pub fn decide(r: &Readings) -> Option<String> {
     if r.user_throttle {
@@ -188,14 +196,15 @@ impl Throttler {
                 http: slow.http.clone(),
             };
             let reason = decide(&readings).unwrap_or_default();
-            if reason != last_reason {
+            // logged when the cause changes, not each time a measured value does
+            if reason_kind(&reason) != reason_kind(&last_reason) {
                 if reason.is_empty() {
                     info!("throttling ends");
                 } else {
                     info!("throttling: {reason}");
                 }
-                last_reason = reason.clone();
             }
+            last_reason = reason.clone();
             self.progress.set_throttle(&reason);
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -356,6 +365,15 @@ pub fn http_status(url: &str, timeout: Duration) -> Result<u16, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reason_kinds_ignore_measured_values() {
+        assert_eq!(reason_kind("lag=1.578s"), reason_kind("lag=1.996s"));
+        assert_eq!(reason_kind("replica r1 lag=2.000s"), "replica r1 lag");
+        assert_eq!(reason_kind("max-load Threads_running=30 >= 25"), "max-load Threads_running >= 25");
+        assert_ne!(reason_kind("lag=1.5s"), reason_kind(""));
+        assert_ne!(reason_kind("replica a lag=1s"), reason_kind("replica b lag=1s"));
+    }
 
     fn go() -> Readings {
         Readings { lag_ms: -1, max_lag_ms: 1500, ..Readings::default() }

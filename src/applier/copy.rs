@@ -255,9 +255,15 @@ fn job_clone(j: &Job) -> Job {
 /// turn into a replication stall; a retried chunk breaks it.
 const COPY_LOCK_WAIT_SECONDS: u32 = 5;
 
+/// A copy session. READ COMMITTED: the chunk's locking read still share-locks every row it
+/// copies until the chunk commits (so no change to those rows can commit, and be logged,
+/// between the read and the copy), but not the gaps between them, which under REPEATABLE READ
+/// made the application's inserts into a chunk's range wait for it, or deadlock with it.
+/// Rows that appear in a range after its read are the binlog's to bring.
 fn copy_conn(ctx: &CopyContext, what: &str) -> Result<Conn> {
     let mut conn = ctx.endpoint.connect(what)?;
     conn.query_drop(format!("SET SESSION innodb_lock_wait_timeout = {COPY_LOCK_WAIT_SECONDS}"))?;
+    conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")?;
     Ok(conn)
 }
 
