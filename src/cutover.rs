@@ -134,6 +134,14 @@ impl CutOver<'_> {
         let secs = self.lock_timeout.as_secs().max(1);
         let (_, del) = transient_names(&self.plan.orig.name);
         self.restore_names(lock)?;
+        // the sessions first, so that nothing is left behind when one cannot be set up
+        let mut rename = self.endpoint.connect("cut-over rename session")?;
+        let mut side = self.endpoint.connect("cut-over ghost rename")?;
+        let rename_id = rename.connection_id();
+        rename.query_drop(format!("SET SESSION lock_wait_timeout = {}", secs * 2))?;
+        side.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
+        lock.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
+
         // 1. the sentry
         lock.query_drop(format!(
             "CREATE TABLE {} (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB COMMENT={}",
@@ -142,14 +150,7 @@ impl CutOver<'_> {
         ))
         .with_context(|| format!("creating the cut-over sentry table {}", self.t(&del)))?;
 
-        let mut rename = self.endpoint.connect("cut-over rename session").inspect_err(|_| self.drop_sentry(lock))?;
-        let mut side = self.endpoint.connect("cut-over ghost rename").inspect_err(|_| self.drop_sentry(lock))?;
-        let rename_id = rename.connection_id();
-        rename.query_drop(format!("SET SESSION lock_wait_timeout = {}", secs * 2))?;
-        side.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
-
         // 2. lock
-        lock.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
         let locked_at = Instant::now();
         if let Err(e) =
             lock.query_drop(format!("LOCK TABLES {} WRITE, {} WRITE", self.t(&self.plan.orig.name), self.t(&del)))
@@ -364,6 +365,8 @@ impl CutOver<'_> {
         lock.query_drop(format!("LOCK TABLES {orig} WRITE"))
             .context("locking the original table")
             .map_err(|e| e.transient())?;
+        // the one failure not to retry: the original left under another name
+        let mut stranded = false;
         let result = (|| -> Result<()> {
             crate::fault::point("cutover.locked")?;
             sync(self.lock_timeout).context("applying the changes logged before the lock")?;
@@ -371,15 +374,20 @@ impl CutOver<'_> {
                 .context("renaming the original table away")?;
             if let Err(e) = side.query_drop(format!("RENAME TABLE {ghost} TO {orig}")) {
                 // put the original back (still locked by this session)
-                lock.query_drop(format!("ALTER TABLE {old} RENAME TO {orig}"))
-                    .context("renaming the original table back after a failed two-step cut-over")?;
+                if let Err(back) = lock.query_drop(format!("ALTER TABLE {old} RENAME TO {orig}")) {
+                    stranded = true;
+                    return Err(Error::failed(format!(
+                        "the two-step cut-over could not rename the ghost table in ({e}) nor the original back ({back}): the original table is now named {old}"
+                    ))
+                    .hint(format!("rename it back at once: RENAME TABLE {old} TO {orig}; then run ghost-rs again")));
+                }
                 return Err(Error::from(e).context("renaming the ghost table in"));
             }
             Ok(())
         })();
         let _ = lock.query_drop("UNLOCK TABLES");
         self.record_lock_time(locked_at);
-        result.map_err(|e| e.transient())
+        result.map_err(|e| if stranded { e } else { e.transient() })
     }
 
     /// `--test-on-replica`: replication is already stopped, so nothing changes the original;

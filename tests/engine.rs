@@ -227,20 +227,12 @@ fn ddl_on_the_original_aborts_the_migration() {
     let sb = Sandbox::get();
     let db = sb.fresh_db("ddl_abort");
     create_ledger_table(&sb, &db);
-    let flag = std::env::temp_dir().join(format!("ghost-rs-test-ddl-{}", std::process::id()));
-    std::fs::write(&flag, "").unwrap();
+    let flag = postpone_flag("ddl");
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
     args.push("--execute".into());
     args.push(format!("--postpone-cut-over-flag-file={}", flag.display()));
     let cap = Captured::new(spawn(&sb, &args, &[]));
-    assert!(
-        wait_for(Duration::from_secs(60), Duration::from_millis(50), || cap
-            .contains("postponing the cut-over")
-            .then_some(()))
-        .is_some(),
-        "{}",
-        cap.text()
-    );
+    cap.wait_postponed();
     let mut c = sb.primary();
     c.query_drop(format!("ALTER TABLE `{db}`.t ADD COLUMN surprise INT")).unwrap();
     c.query_drop(format!("UPDATE `{db}`.t SET b = b + 1 WHERE id = 1")).unwrap();
@@ -331,20 +323,12 @@ fn every_type_round_trips_through_the_binlog() {
     ))
     .unwrap();
 
-    let flag = std::env::temp_dir().join(format!("ghost-rs-test-postpone-{}", std::process::id()));
-    std::fs::write(&flag, "").unwrap();
+    let flag = postpone_flag("postpone");
     let mut args = sb.args_primary(&db, "types", "ADD COLUMN extra INT");
     args.push("--execute".into());
     args.push(format!("--postpone-cut-over-flag-file={}", flag.display()));
     let cap = Captured::new(spawn(&sb, &args, &[]));
-    assert!(
-        wait_for(Duration::from_secs(60), Duration::from_millis(50), || cap
-            .contains("postponing the cut-over")
-            .then_some(()))
-        .is_some(),
-        "the copy did not finish:\n{}",
-        cap.text()
-    );
+    cap.wait_postponed();
 
     let mut w = sb.primary();
     w.query_drop("SET SESSION time_zone = '+00:00', sql_mode = 'ALLOW_INVALID_DATES', NAMES utf8mb4").unwrap();
@@ -546,8 +530,7 @@ fn composite_string_key_with_negative_values() {
     }
     c.query_drop(format!("INSERT INTO `{db}`.t VALUES {}", values.join(","))).unwrap();
 
-    let flag = std::env::temp_dir().join(format!("ghost-rs-test-composite-{}", std::process::id()));
-    std::fs::write(&flag, "").unwrap();
+    let flag = postpone_flag("composite");
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN extra INT DEFAULT 3");
     args.extend([
         "--execute".into(),
@@ -573,14 +556,7 @@ fn composite_string_key_with_negative_values() {
         .unwrap();
         n += 1;
     }
-    assert!(
-        wait_for(Duration::from_secs(60), Duration::from_millis(50), || cap
-            .contains("postponing the cut-over")
-            .then_some(()))
-        .is_some(),
-        "{}",
-        cap.text()
-    );
+    cap.wait_postponed();
     std::fs::remove_file(&flag).unwrap();
     let (code, out) = cap.wait(Duration::from_secs(60));
     assert_eq!(code, Some(0), "{out}");
@@ -633,10 +609,7 @@ fn interrupt_stops_cleanly() {
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
     args.extend(["--execute".into(), "--chunk-size=200".into(), "--chunk-time=0".into()]);
     let cap = Captured::new(spawn(&sb, &args, &[("GHOST_RS_FAULTS", "copy.chunk=sleep:30")]));
-    assert!(wait_for(Duration::from_secs(60), Duration::from_millis(20), || cap
-        .contains("starting the row copy")
-        .then_some(()))
-    .is_some());
+    assert!(cap.wait_for_log("starting the row copy", Duration::from_secs(60)), "{}", cap.text());
     std::thread::sleep(Duration::from_millis(300));
     let pid = cap.child.id();
     assert!(std::process::Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());

@@ -188,8 +188,7 @@ fn resume_refused_when_its_binlog_was_purged() {
 fn postponed(sb: &Sandbox, name: &str) -> (String, Captured, std::path::PathBuf) {
     let db = sb.fresh_db(name);
     create_ledger_table(sb, &db);
-    let flag = std::env::temp_dir().join(format!("ghost-rs-test-{name}-{}", std::process::id()));
-    std::fs::write(&flag, "").unwrap();
+    let flag = postpone_flag(name);
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
     args.extend([
         "--execute".into(),
@@ -197,10 +196,7 @@ fn postponed(sb: &Sandbox, name: &str) -> (String, Captured, std::path::PathBuf)
         format!("--postpone-cut-over-flag-file={}", flag.display()),
     ]);
     let cap = Captured::new(spawn(sb, &args, &[]));
-    let ready = wait_for(Duration::from_secs(60), Duration::from_millis(50), || {
-        cap.contains("postponing the cut-over").then_some(())
-    });
-    assert!(ready.is_some(), "{}", cap.text());
+    cap.wait_postponed();
     (db, cap, flag)
 }
 
@@ -213,10 +209,8 @@ fn checksum_finds_and_repairs_a_corrupted_ghost_row() {
     let (db, cap, flag) = postponed(&sb, "corrupt");
     let mut c = sb.primary();
     c.query_drop(format!("UPDATE `{db}`.`_t_gho` SET b = b + 1000 WHERE id = 4242")).unwrap();
-    let repaired = wait_for(Duration::from_secs(30), Duration::from_millis(100), || {
-        cap.contains("chunk(s) differ; copying them again").then_some(())
-    });
-    assert!(repaired.is_some(), "the corruption was not found: {}", cap.text());
+    let repaired = cap.wait_for_log("chunk(s) differ; copying them again", Duration::from_secs(30));
+    assert!(repaired, "the corruption was not found: {}", cap.text());
     let fixed = wait_for(Duration::from_secs(30), Duration::from_millis(200), || {
         let n: Option<i64> = c.query_first(format!("SELECT b FROM `{db}`.`_t_gho` WHERE id = 4242")).unwrap();
         (n == Some(4242)).then_some(())

@@ -240,6 +240,21 @@ impl Captured {
         self.log.lock().unwrap().contains(s)
     }
 
+    /// Waits (at most `timeout`) until the log contains `s`; whether it did.
+    pub fn wait_for_log(&self, s: &str, timeout: Duration) -> bool {
+        wait_for(timeout, Duration::from_millis(50), || self.contains(s).then_some(())).is_some()
+    }
+
+    /// Waits until the run postpones its cut-over (the copy is done), failing the test with
+    /// the log after a minute.
+    pub fn wait_postponed(&self) {
+        assert!(
+            self.wait_for_log("postponing the cut-over", Duration::from_secs(60)),
+            "not postponed:\n{}",
+            self.text()
+        );
+    }
+
     pub fn text(&self) -> String {
         self.log.lock().unwrap().clone()
     }
@@ -280,4 +295,12 @@ impl Drop for Captured {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A `--postpone-cut-over-flag-file` for one test, created: the run waits before its cut-over
+/// until the test removes it.
+pub fn postpone_flag(name: &str) -> PathBuf {
+    let flag = std::env::temp_dir().join(format!("ghost-rs-test-{name}-{}", std::process::id()));
+    std::fs::write(&flag, "").unwrap();
+    flag
 }
