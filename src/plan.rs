@@ -230,15 +230,7 @@ mod tests {
     use crate::schema::Key;
 
     fn col(name: &str, pos: usize, kind: Kind) -> Column {
-        Column {
-            name: name.into(),
-            position: pos,
-            column_type: String::new(),
-            kind,
-            nullable: false,
-            generated: false,
-            ..Column::default()
-        }
+        Column::for_test(name, pos, kind)
     }
     fn int() -> Kind {
         Kind::Int { bytes: 4, unsigned: false }

@@ -72,6 +72,14 @@ pub struct Column {
     pub fraction_digits: Option<u64>,
 }
 
+#[cfg(test)]
+impl Column {
+    /// A NOT NULL, non-generated column for unit tests.
+    pub fn for_test(name: &str, position: usize, kind: Kind) -> Column {
+        Column { name: name.into(), position, kind, ..Column::default() }
+    }
+}
+
 impl Default for Kind {
     fn default() -> Kind {
         Kind::Other(String::new())

@@ -443,15 +443,7 @@ mod tests {
     use crate::schema::{Key, Table};
 
     fn col(name: &str, pos: usize, kind: Kind) -> Column {
-        Column {
-            name: name.into(),
-            position: pos,
-            column_type: String::new(),
-            kind,
-            nullable: false,
-            generated: false,
-            ..Column::default()
-        }
+        Column::for_test(name, pos, kind)
     }
     fn text(cs: &str, coll: &str) -> Kind {
         Kind::Text { charset: cs.into(), collation: coll.into() }
