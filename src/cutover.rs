@@ -69,23 +69,35 @@ pub type Sync<'s> = dyn FnMut(Duration) -> Result<()> + 's;
 /// A round trip through the binlog this short means the stream is current: a lock taken now
 /// waits only for the changes of those few milliseconds.
 const CURRENT: Duration = Duration::from_millis(50);
-/// Round trips tried before a lock, at most: each one shortens the next.
-const CATCH_UP_ROUNDS: u32 = 20;
+/// Round trips tried before a lock, at most.
+const CATCH_UP_ROUNDS: u32 = 10;
+/// A round trip that is not at least this much shorter than the best one before it has reached
+/// its floor (a replica's lag, the time of one flush): more rounds only wait longer.
+const IMPROVING: f64 = 0.8;
 
 /// Catches up before a lock is taken: syncs until one round trip through the binlog (marker
 /// written on the applier, read back from the stream, applied) is quick, so that the lock
-/// does not also wait for a replica's lag or a backlog. Returns the last round trip.
+/// does not also wait for a replica's lag or a backlog. A round trip shortens the next one
+/// while a backlog drains; once it stops shortening (the floor is a replica's lag or the time
+/// of one flush, which no round removes) the catch-up ends. Returns the last round trip.
 pub fn catch_up(sync: &mut Sync<'_>, timeout: Duration) -> Result<Duration> {
+    let mut best: Option<Duration> = None;
     let mut last = Duration::ZERO;
     for _ in 0..CATCH_UP_ROUNDS {
         let t = std::time::Instant::now();
         sync(timeout)?;
         last = t.elapsed();
-        if last <= CURRENT {
+        if !still_catching_up(best, last) {
             break;
         }
+        best = Some(best.map_or(last, |b| b.min(last)));
     }
     Ok(last)
+}
+
+/// Whether another round trip is worth it after one of `last`, the best before it `best`.
+fn still_catching_up(best: Option<Duration>, last: Duration) -> bool {
+    last > CURRENT && best.is_none_or(|b| last.as_secs_f64() < b.as_secs_f64() * IMPROVING)
 }
 
 /// The names the atomic cut-over uses for the ghost and the sentry/old table while it runs:
@@ -458,6 +470,22 @@ impl CutOver<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn catch_up_stops_when_current_or_no_longer_improving() {
+        let ms = Duration::from_millis;
+        // a draining backlog: each round shorter
+        assert!(still_catching_up(None, ms(3000)));
+        assert!(still_catching_up(Some(ms(3000)), ms(900)));
+        // current
+        assert!(!still_catching_up(Some(ms(900)), ms(40)));
+        assert!(!still_catching_up(None, ms(50)));
+        // the floor: a replica's lag of about 1 s, or a flush of 400 ms
+        assert!(!still_catching_up(Some(ms(1000)), ms(950)));
+        assert!(!still_catching_up(Some(ms(400)), ms(420)));
+        // a round slower than the best does not reset it
+        assert!(!still_catching_up(Some(ms(400)), ms(2000)));
+    }
 
     /// The server's metadata lock order for tables of one database: the name bytes, a name
     /// sorting before any longer name it is a prefix of.

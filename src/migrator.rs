@@ -837,6 +837,7 @@ impl Migration {
             return self.test_on_replica_cut_over();
         }
         let mut attempt = 0u32;
+        let mut waiting: Option<(Instant, String)> = None;
         loop {
             attempt += 1;
             self.check_fatal()?;
@@ -844,7 +845,28 @@ impl Migration {
             // changes.
             self.progress.set_phase(Phase::Copying);
             let mut sync = |t: Duration| self.sync(t);
-            crate::cutover::catch_up(&mut sync, Duration::from_secs(120)).context("catching up before the cut-over")?;
+            let round_trip = crate::cutover::catch_up(&mut sync, Duration::from_secs(120))
+                .context("catching up before the cut-over")?;
+            // As gh-ost: no lock while throttled, or while a round trip through the binlog (the
+            // least the lock would be held: a replica's lag, a slow apply) is longer than
+            // --max-lag-millis or the lock timeout. The attempt is not counted.
+            if let Some(why) = self.cut_over_must_wait(round_trip) {
+                attempt -= 1;
+                let log_now = match &waiting {
+                    None => true,
+                    Some((since, last)) => *last != why || since.elapsed() >= Duration::from_secs(30),
+                };
+                if log_now {
+                    info!("cut-over waits: {why}");
+                    waiting = Some((Instant::now(), why));
+                }
+                let until = Instant::now() + Duration::from_millis(500);
+                while Instant::now() < until {
+                    self.tick(Duration::from_millis(100))?;
+                }
+                continue;
+            }
+            waiting = None;
             if attempt == 1 {
                 self.applier.carry_auto_increment(&self.plan).context("before the cut-over")?;
             }
@@ -901,6 +923,24 @@ impl Migration {
                 Err(e) => return Err(e.context(format!("cutting over (attempt {attempt})"))),
             }
         }
+    }
+
+    /// Why the cut-over cannot take its lock now, if it cannot.
+    fn cut_over_must_wait(&self, round_trip: Duration) -> Option<String> {
+        let throttle = self.progress.throttle_reason();
+        if !throttle.is_empty() {
+            return Some(format!("throttled ({throttle})"));
+        }
+        let max_lag = Duration::from_millis(self.cfg.tunables.max_lag_millis.load(Ordering::Relaxed));
+        let limit = max_lag.min(self.cfg.cut_over_lock_timeout);
+        (round_trip > limit).then(|| {
+            format!(
+                "a round trip through the binlog takes {} ms, more than --max-lag-millis ({} ms) or --cut-over-lock-timeout-seconds ({} s) allow: the table would stay locked at least that long",
+                round_trip.as_millis(),
+                max_lag.as_millis(),
+                self.cfg.cut_over_lock_timeout.as_secs()
+            )
+        })
     }
 
     /// Stops and joins every thread. Safe to call twice.

@@ -195,10 +195,11 @@ impl Progress {
         let copy_elapsed = copy_started.map(|t| t.elapsed()).unwrap_or_default();
         let phase = self.phase();
         let throttle = self.throttle_reason();
-        let state = if !throttle.is_empty() && phase == Phase::Copying {
-            format!("throttled, {throttle}")
-        } else {
-            phase.name().to_string()
+        // a throttle also holds the cut-over back: say so while it is postponed
+        let state = match phase {
+            Phase::Copying if !throttle.is_empty() => format!("throttled, {throttle}"),
+            Phase::Postponing if !throttle.is_empty() => format!("{}, throttled, {throttle}", phase.name()),
+            _ => phase.name().to_string(),
         };
         let eta = if self.copy_done.load(Relaxed) {
             "due".to_string()
@@ -303,6 +304,8 @@ mod tests {
         assert!(s.contains("State: migrating"), "{s}");
         p.set_throttle("flag-file /tmp/x exists");
         assert!(p.status_line().contains("State: throttled, flag-file /tmp/x exists"));
+        p.set_phase(Phase::Postponing);
+        assert!(p.status_line().contains("State: postponing cut-over, throttled, flag-file /tmp/x exists"));
     }
 
     #[test]

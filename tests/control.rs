@@ -272,6 +272,54 @@ fn stopped_replica_throttles_by_lag() {
     ));
 }
 
+/// As gh-ost: the cut-over does not lock the table while the migration is throttled (here: a
+/// control replica lags more than `--max-lag-millis`); it waits, says why, and cuts over once
+/// the replica has caught up.
+#[test]
+fn cut_over_waits_while_throttled() {
+    let _g = GLOBAL_SETTINGS.write(); // stops replication: nobody else runs meanwhile
+    let sb = Sandbox::get();
+    let run = start(
+        &sb,
+        "ctl_cutwait",
+        &["--max-lag-millis=500".into(), format!("--throttle-control-replicas=127.0.0.1:{}", sb.replica_port)],
+        0,
+    );
+    run.cap.wait_postponed();
+    let (stop_sql, start_sql) = if sb.flavor == "mysql" {
+        ("STOP REPLICA SQL_THREAD", "START REPLICA SQL_THREAD")
+    } else {
+        ("STOP SLAVE SQL_THREAD", "START SLAVE SQL_THREAD")
+    };
+    let mut r = sb.replica();
+    r.query_drop(stop_sql).unwrap();
+    let restarted = std::cell::Cell::new(false);
+    let restart = |r: &mut mysql::Conn| {
+        if !restarted.replace(true) {
+            r.query_drop(start_sql).expect("restart replication");
+        }
+    };
+    // a write the replica cannot apply while its SQL thread is stopped: the lag grows
+    let mut p = sb.primary();
+    let lagging = wait_for(Duration::from_secs(10), Duration::from_millis(100), || {
+        p.query_drop(format!("UPDATE `{}`.t SET b = b + 1 WHERE id = 1", run.db)).unwrap();
+        send(&run.sock, "sup").contains("lag=").then_some(())
+    });
+    if lagging.is_none() {
+        restart(&mut r);
+        panic!("the replica's lag should throttle: {}\n{}", send(&run.sock, "sup"), run.cap.text());
+    }
+    let _ = std::fs::remove_file(&run.postpone);
+    let waited = run.cap.wait_for_log("cut-over waits: throttled", Duration::from_secs(20));
+    let mut c = sb.primary();
+    let during = tables(&mut c, &run.db);
+    restart(&mut r);
+    assert!(waited, "the cut-over should wait while throttled:\n{}", run.cap.text());
+    assert!(!during.contains(&"_t_del".to_string()), "no cut-over while throttled: {during:?}");
+    let out = finish(run, 0);
+    assert!(out.contains("cut-over attempt 1 of"), "{out}");
+}
+
 #[test]
 fn metrics_endpoint_serves_prometheus_text() {
     let _g = GLOBAL_SETTINGS.read();

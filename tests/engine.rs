@@ -52,6 +52,17 @@ fn ledger_migration_unlocked(
 
     let mut args = if via_replica { sb.args_replica(&db, "t", alter) } else { sb.args_primary(&db, "t", alter) };
     args.extend(["--execute".to_string(), "--chunk-size=500".to_string(), "--chunk-time=0".to_string()]);
+    // The dump-killing test runs ghost-rs as a user of its own, so that it kills only its own
+    // binlog connections and not those of the tests running beside it.
+    const KILL_USER: &str = "ghost_dumpkill";
+    if kill_dumps {
+        let mut c = sb.primary();
+        c.query_drop(format!("CREATE USER IF NOT EXISTS '{KILL_USER}'@'%' IDENTIFIED BY '{}'", sb.password)).unwrap();
+        c.query_drop(format!("GRANT ALL PRIVILEGES ON *.* TO '{KILL_USER}'@'%'")).unwrap();
+        for a in args.iter_mut().filter(|a| a.starts_with("--user=")) {
+            *a = format!("--user={KILL_USER}");
+        }
+    }
     args.extend(extra.iter().map(|s| s.to_string()));
     // a slower copy, so that many changes interleave with it
     let faults = format!("copy.chunk=sleep:25{more_faults}");
@@ -59,15 +70,15 @@ fn ledger_migration_unlocked(
     let cap = Captured::new(child);
     let mut kills = 0;
     if kill_dumps {
-        // kill ghost-rs's binlog dump connections (user ghost; the sandbox replica's is repl)
+        // kill this ghost-rs's binlog dump connections (the sandbox replica's user is repl)
         let mut admin = if via_replica { sb.replica() } else { sb.primary() };
         for _ in 0..4 {
             std::thread::sleep(Duration::from_millis(400));
             // MySQL's information_schema processlist fails on 4-byte characters in any query
             let q = if sb.flavor == "mysql" {
-                "SELECT PROCESSLIST_ID FROM performance_schema.threads WHERE PROCESSLIST_COMMAND LIKE 'Binlog Dump%' AND PROCESSLIST_USER = 'ghost'"
+                "SELECT PROCESSLIST_ID FROM performance_schema.threads WHERE PROCESSLIST_COMMAND LIKE 'Binlog Dump%' AND PROCESSLIST_USER = 'ghost_dumpkill'"
             } else {
-                "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = 'ghost'"
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' AND USER = 'ghost_dumpkill'"
             };
             let ids: Vec<u64> = admin.query(q).unwrap();
             for id in ids {
