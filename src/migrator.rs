@@ -23,12 +23,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
-use log::{info, warn};
+use log::{debug, info, warn};
 use mysql::prelude::Queryable;
 
 use crate::alter::{parse_alter, AlterPlan};
 use crate::applier::apply::ApplyLoop;
-use crate::applier::copy::{Copier, CopyContext};
+use crate::applier::copy::{self, Copier, CopyContext, KeyBounds};
+use crate::applier::frontier::Frontier;
 use crate::applier::{run_heartbeat, Applier};
 use crate::checkpoint::{self, Checkpoint};
 use crate::checksum::Checksum;
@@ -366,6 +367,10 @@ struct Migration {
     migration: u64,
     last_checkpoint: Instant,
     last_retention_check: Instant,
+    /// Which binlog changes the copy will bring (see applier/frontier.rs).
+    frontier: Arc<Frontier>,
+    /// The key range, when read before the apply started (for the frontier).
+    copy_bounds: Option<KeyBounds>,
 }
 
 impl Migration {
@@ -402,6 +407,8 @@ impl Migration {
             migration: 0,
             last_checkpoint: Instant::now(),
             last_retention_check: Instant::now(),
+            frontier: Arc::new(Frontier::default()),
+            copy_bounds: None,
         }
     }
 
@@ -462,6 +469,16 @@ impl Migration {
         };
         info!("binlog position before the copy: {start}");
         Progress::set_text(&self.progress.read_pos, start.to_string());
+        // A fresh run leaves changes to rows the copy has not reached to the copy: the key range
+        // is read now (after the position, before the apply sees a change), see frontier.rs.
+        if self.resume.is_none() && Frontier::eligible(&self.plan) {
+            let bounds = copy::read_key_bounds(&self.copy_context())?;
+            if let Some((min, max)) = &bounds {
+                self.frontier.start(min, max);
+                debug!("changes to keys in [{min:?}, {max:?}] ahead of the copy are left to it");
+            }
+            self.copy_bounds = Some(bounds);
+        }
 
         self.progress.heartbeat_interval_ns.store(self.cfg.heartbeat_interval.as_nanos() as i64, Ordering::Relaxed);
         // Bounded in bytes by the streamer (`Progress::queued_bytes`); the message bound only
@@ -500,6 +517,7 @@ impl Migration {
             self.mysql8(),
             self.cfg.allow_lossy,
             self.cfg.apply_threads,
+            self.frontier.clone(),
         )?;
         let fatal = self.fatal_tx.clone();
         self.threads.apply = Some(spawn("apply", move || {
@@ -575,8 +593,8 @@ impl Migration {
         Ok(())
     }
 
-    fn start_copy(&mut self) -> Result<()> {
-        let copier = Copier::new(CopyContext {
+    fn copy_context(&self) -> CopyContext {
+        CopyContext {
             endpoint: self.insp.applier.clone(),
             plan: self.plan.clone(),
             tunables: self.cfg.tunables.clone(),
@@ -589,7 +607,13 @@ impl Migration {
             chunk_time: self.cfg.chunk_time,
             allow_lossy: self.cfg.allow_lossy,
             resume_after: self.resume.as_ref().and_then(|c| c.watermark.clone()),
-        })?;
+            bounds: self.copy_bounds.clone(),
+            frontier: self.frontier.clone(),
+        }
+    }
+
+    fn start_copy(&mut self) -> Result<()> {
+        let copier = Copier::new(self.copy_context())?;
         let fatal = self.fatal_tx.clone();
         self.threads.copy = Some(spawn("copy", move || {
             if let Err(e) = copier.run() {

@@ -59,6 +59,9 @@ pub struct Progress {
     /// Writer: apply loop. Row changes written to the ghost (after coalescing, those that
     /// coalesced count as applied too).
     pub events_applied: AtomicU64,
+    /// Writer: apply loop. Of those, changes to rows the copy had not reached: left to the copy
+    /// (see applier/frontier.rs).
+    pub changes_left_to_copy: AtomicU64,
     /// Writer: streamer (+ when it sends changes), apply loop (- when it has written or
     /// dropped them). Approximate memory held by changes in flight: the streamer waits while
     /// it is above its budget (back-pressure bounded by bytes, not by messages, so that a
@@ -108,6 +111,7 @@ impl Default for Progress {
             copy_done: AtomicBool::new(false),
             events_received: AtomicU64::new(0),
             events_applied: AtomicU64::new(0),
+            changes_left_to_copy: AtomicU64::new(0),
             queued_bytes: AtomicU64::new(0),
             heartbeat_seen_ns: AtomicI64::new(0),
             heartbeat_delay_ns: AtomicI64::new(0),

@@ -28,6 +28,7 @@ use log::{debug, warn};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Value};
 
+use crate::applier::frontier::Frontier;
 use crate::config::Tunables;
 use crate::db::{BinlogPos, Endpoint};
 use crate::error::{Error, Result};
@@ -54,6 +55,12 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// Counts a change that needs no write (the copy brings it) as absorbed.
+    pub fn absorb_without_write(&mut self, c: &Change) {
+        self.absorbed += 1;
+        self.bytes += c.approx_bytes();
+    }
+
     pub fn push(&mut self, c: Change) {
         self.absorbed += 1;
         self.bytes += c.approx_bytes();
@@ -133,6 +140,8 @@ pub struct ApplyLoop {
     pending: Pending,
     /// The end of the last transaction whose changes are all in `pending` (or applied).
     pending_pos: Option<BinlogPos>,
+    /// Changes to rows the copy has not reached are left to it.
+    frontier: Arc<Frontier>,
 }
 
 impl ApplyLoop {
@@ -149,6 +158,7 @@ impl ApplyLoop {
         mysql8: bool,
         allow_lossy: bool,
         threads: usize,
+        frontier: Arc<Frontier>,
     ) -> Result<ApplyLoop> {
         let conn = open_writer(endpoint, allow_lossy)?;
         let writers = if plan.keys_independent() { threads.max(1) } else { 1 };
@@ -174,6 +184,7 @@ impl ApplyLoop {
             mysql8,
             pending: Pending::default(),
             pending_pos: None,
+            frontier,
         })
     }
 
@@ -200,7 +211,16 @@ impl ApplyLoop {
             // Absorb what is already waiting, up to a transaction's worth.
             while let Some(m) = next.take() {
                 match m {
-                    StreamMsg::Changes(v) => v.into_iter().for_each(|c| self.pending.push(c)),
+                    StreamMsg::Changes(v) => {
+                        for c in v {
+                            if self.leave_to_copy(&c) {
+                                self.pending.absorb_without_write(&c);
+                                self.progress.changes_left_to_copy.fetch_add(1, Ordering::Relaxed);
+                            } else {
+                                self.pending.push(c);
+                            }
+                        }
+                    }
                     StreamMsg::TxnEnd(pos) | StreamMsg::Position(pos) => self.pending_pos = Some(pos),
                     StreamMsg::Marker(s) => {
                         self.flush()?;
@@ -216,6 +236,16 @@ impl ApplyLoop {
                 }
             }
             self.flush()?;
+        }
+    }
+
+    /// Whether the copy will bring this change (its row is ahead of every chunk handed out).
+    fn leave_to_copy(&self, c: &Change) -> bool {
+        match c {
+            Change::Replace { row, .. } => {
+                self.frontier.leave_to_copy(&self.plan.key.iter().map(|&i| &row[i]).collect::<Vec<_>>())
+            }
+            Change::Delete { values, .. } => self.frontier.leave_to_copy(&values.iter().collect::<Vec<_>>()),
         }
     }
 

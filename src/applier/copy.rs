@@ -31,6 +31,7 @@ use log::{debug, info, warn};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Params, Row, Value};
 
+use crate::applier::frontier::Frontier;
 use crate::checkpoint::Watermark;
 use crate::config::Tunables;
 use crate::db::Endpoint;
@@ -64,6 +65,20 @@ pub struct CopyContext {
     pub allow_lossy: bool,
     /// A resumed copy starts after this key (exclusive).
     pub resume_after: Option<Vec<Value>>,
+    /// The key range to copy, when it was read before the binlog apply started (to set up the
+    /// frontier); else the copy reads it.
+    pub bounds: Option<KeyBounds>,
+    /// Moved before each chunk is handed out (see frontier.rs).
+    pub frontier: Arc<Frontier>,
+}
+
+/// The smallest and largest value of the shared key; `None` for an empty table.
+pub type KeyBounds = Option<(Vec<Value>, Vec<Value>)>;
+
+/// Reads the key range to copy (after the binlog position was recorded: rows beyond it come
+/// through the binlog).
+pub fn read_key_bounds(ctx: &CopyContext) -> Result<KeyBounds> {
+    Session::new(ctx, "row copy range")?.key_bounds(&Builder::new(&ctx.plan, ctx.mysql8))
 }
 
 /// One key range to copy: `(lower, upper]`, or `[lower, upper]` for the first.
@@ -98,9 +113,11 @@ impl Copier {
     pub fn run(mut self) -> Result<()> {
         let plan = self.ctx.plan.clone();
         let b = Builder::new(&plan, self.ctx.mysql8);
-        let min = self.session.key_bound(&b, false)?;
-        let max = self.session.key_bound(&b, true)?;
-        let (Some(min), Some(max)) = (min, max) else {
+        let bounds = match self.ctx.bounds.take() {
+            Some(bounds) => bounds,
+            None => self.session.key_bounds(&b)?,
+        };
+        let Some((min, max)) = bounds else {
             info!("the original table is empty: nothing to copy");
             self.ctx.progress.copy_done.store(true, Ordering::Relaxed);
             return Ok(());
@@ -136,7 +153,17 @@ impl Copier {
         }
         if result.is_ok() && !self.ctx.stop.load(Ordering::Relaxed) {
             self.ctx.progress.copy_done.store(true, Ordering::Relaxed);
-            info!("row copy complete: {} rows copied", self.ctx.progress.rows_copied.load(Ordering::Relaxed));
+            let p = &self.ctx.progress;
+            let left = p.changes_left_to_copy.load(Ordering::Relaxed);
+            info!(
+                "row copy complete: {} rows copied{}",
+                p.rows_copied.load(Ordering::Relaxed),
+                if left > 0 {
+                    format!("; {left} binlog changes to rows not copied yet were left to the copy (it read them later)")
+                } else {
+                    String::new()
+                }
+            );
         }
         result
     }
@@ -179,6 +206,8 @@ impl Copier {
                 None => max.clone(),
             };
             let last = end == max;
+            // before a worker can read the chunk: from now on its changes are applied
+            self.ctx.frontier.handing_out(&end);
             self.watermark.handed_out(seq, end.clone());
             let job = Job { seq, lower: std::mem::replace(&mut lower, end.clone()), upper: end, inclusive: first };
             seq += 1;
@@ -329,12 +358,16 @@ impl Session {
         }
     }
 
-    fn key_bound(&mut self, b: &Builder, largest: bool) -> Result<Option<Vec<Value>>> {
-        let sql = b.key_bound(largest);
-        self.retrying("reading the key range", |c| {
-            let row: Option<Row> = c.exec_first(&sql, ())?;
-            Ok(row.map(|r| r.unwrap()))
-        })
+    fn key_bounds(&mut self, b: &Builder) -> Result<KeyBounds> {
+        let mut bound = |largest: bool| {
+            let sql = b.key_bound(largest);
+            self.retrying("reading the key range", |c| {
+                let row: Option<Row> = c.exec_first(&sql, ())?;
+                Ok(row.map(|r| r.unwrap()))
+            })
+        };
+        let (min, max) = (bound(false)?, bound(true)?);
+        Ok(min.zip(max))
     }
 
     /// Waits while the copy must not run (throttled, or the apply backlog is large). Returns

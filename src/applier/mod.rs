@@ -3,12 +3,14 @@
 //! * this module: the ghost table (created `LIKE` the original, then altered), the changelog
 //!   table and its heartbeat and state rows, dropping them again;
 //! * [`copy`]: the row copy, chunk by chunk along the shared key;
-//! * [`apply`]: the binlog changes, coalesced and written in batches.
+//! * [`apply`]: the binlog changes, coalesced and written in batches;
+//! * [`frontier`]: which of those changes the copy will bring anyway.
 //!
 //! ghost-rs never writes the original table: only the cut-over's RENAME touches it.
 
 pub mod apply;
 pub mod copy;
+pub mod frontier;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
