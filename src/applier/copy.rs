@@ -87,11 +87,15 @@ struct Job {
     lower: Vec<Value>,
     upper: Vec<Value>,
     inclusive: bool,
+    /// The chunk size it was cut with (the size may have changed since).
+    size: u64,
 }
 
 /// What a worker reports after a chunk.
 struct Done {
     seq: u64,
+    /// The chunk size the job was cut with.
+    size: u64,
     rows_examined: u64,
     took: Duration,
 }
@@ -209,7 +213,8 @@ impl Copier {
             // before a worker can read the chunk: from now on its changes are applied
             self.ctx.frontier.handing_out(&end);
             self.watermark.handed_out(seq, end.clone());
-            let job = Job { seq, lower: std::mem::replace(&mut lower, end.clone()), upper: end, inclusive: first };
+            let job =
+                Job { seq, lower: std::mem::replace(&mut lower, end.clone()), upper: end, inclusive: first, size };
             seq += 1;
             // a full queue waits for a worker; a worker's failure ends the walk
             loop {
@@ -254,10 +259,10 @@ impl Copier {
             return;
         }
         let size = self.ctx.tunables.chunk_size();
-        if d.rows_examined < size / 2 {
+        if d.rows_examined < d.size / 2 {
             return; // the last, short chunk says nothing about the rate
         }
-        let new = next_chunk_size(size, d.took, target);
+        let new = adapted_chunk_size(size, d.size, d.took, target);
         if new != size {
             debug!("chunk took {} ms: chunk size {size} -> {new}", d.took.as_millis());
             self.ctx.tunables.chunk_size.store(new, Ordering::Relaxed);
@@ -274,8 +279,24 @@ pub fn next_chunk_size(size: u64, took: Duration, target: Duration) -> u64 {
     ((size as f64 * factor) as u64).clamp(10, 100_000)
 }
 
+/// The chunk size after a chunk cut with `chunk` rows took `took`, when the size is now
+/// `current`. Chunks are cut ahead of the workers, so the size may have moved since this one
+/// was cut: the next size is computed from the chunk's own size (the rate it measured), and a
+/// fast chunk never shrinks the size, a slow one never grows it. Computing from the current
+/// size instead compounded: the chunks already cut at a large size each shrank the already
+/// shrunk size again (59,161 -> 33,319 -> 9,289 -> 1,894 -> 367 -> 66 -> 14 rows under the
+/// bench's load, with 2 s chunks all along).
+pub fn adapted_chunk_size(current: u64, chunk: u64, took: Duration, target: Duration) -> u64 {
+    let next = next_chunk_size(chunk, took, target);
+    if took <= target {
+        next.max(current)
+    } else {
+        next.min(current)
+    }
+}
+
 fn job_clone(j: &Job) -> Job {
-    Job { seq: j.seq, lower: j.lower.clone(), upper: j.upper.clone(), inclusive: j.inclusive }
+    Job { seq: j.seq, lower: j.lower.clone(), upper: j.upper.clone(), inclusive: j.inclusive, size: j.size }
 }
 
 /// Seconds a chunk waits for a row lock before it is retried. Short: a chunk's shared locks can
@@ -343,7 +364,7 @@ impl Session {
                 if nice > 0.0 {
                     std::thread::sleep(took.mul_f64(nice));
                 }
-                Ok(Some(Done { seq: job.seq, rows_examined: examined, took }))
+                Ok(Some(Done { seq: job.seq, size: job.size, rows_examined: examined, took }))
             })();
             match r {
                 Ok(Some(d)) => {
@@ -466,5 +487,23 @@ mod tests {
         assert_eq!(next_chunk_size(1000, ms(5000), ms(500)), 100, "a slow chunk shrinks at once");
         assert_eq!(next_chunk_size(20, ms(5000), ms(500)), 10, "bounded below");
         assert_eq!(next_chunk_size(90_000, ms(10), ms(500)), 100_000, "bounded above");
+    }
+
+    #[test]
+    fn chunks_cut_before_the_size_changed_adapt_from_their_own_size() {
+        let ms = Duration::from_millis;
+        // three chunks of 60,000 in flight, each taking 2 s: the size settles at 15,000
+        let mut size = 60_000;
+        for _ in 0..3 {
+            size = adapted_chunk_size(size, 60_000, ms(2000), ms(500));
+        }
+        assert_eq!(size, 15_000, "not 60,000 / 4^3");
+        // a fast chunk cut small does not shrink a size that has grown since
+        assert_eq!(adapted_chunk_size(8000, 1000, ms(100), ms(500)), 8000);
+        // a slow chunk cut large does not grow a size that has shrunk since
+        assert_eq!(adapted_chunk_size(100, 10_000, ms(1000), ms(500)), 100);
+        // the usual case: the chunk was cut at the current size
+        assert_eq!(adapted_chunk_size(1000, 1000, ms(100), ms(500)), 2000);
+        assert_eq!(adapted_chunk_size(1000, 1000, ms(5000), ms(500)), 100, "a slow chunk shrinks at once");
     }
 }
