@@ -28,7 +28,7 @@
 //! Talks to: the applier server and the control replicas (its own connections), an HTTP
 //! endpoint, the file system; publishes to `Progress`; reports a critical load to the migrator.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -356,9 +356,10 @@ pub fn http_status(url: &str, timeout: Duration) -> Result<u16, String> {
     let host = hostport.split(':').next().unwrap_or(hostport);
     let request = format!("HEAD {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: ghost-rs\r\nConnection: close\r\n\r\n");
     s.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
-    let mut head = [0u8; 64];
-    let n = s.read(&mut head).map_err(|e| e.to_string())?;
-    let line = String::from_utf8_lossy(&head[..n]);
+    // the whole status line: one read can return part of it (a server may write it in pieces)
+    let mut head = Vec::new();
+    std::io::BufReader::new(s.take(1024)).read_until(b'\n', &mut head).map_err(|e| e.to_string())?;
+    let line = String::from_utf8_lossy(&head);
     line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).ok_or_else(|| format!("not an HTTP answer: {line:?}"))
 }
 
@@ -423,7 +424,11 @@ mod tests {
                         Ok(n) => got.extend_from_slice(&buf[..n]),
                     }
                 }
-                let _ = write!(s, "HTTP/1.1 {code} X\r\nContent-Length: 0\r\n\r\n");
+                // in pieces, as a server may send it: the status line must be read whole
+                let _ = s.write_all(b"HTTP/1.1 ");
+                let _ = s.flush();
+                std::thread::sleep(Duration::from_millis(20));
+                let _ = write!(s, "{code} X\r\nContent-Length: 0\r\n\r\n");
             }
         });
         let url = format!("http://127.0.0.1:{port}/throttle");
