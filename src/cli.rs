@@ -523,6 +523,10 @@ pub struct Args {
     #[arg(long, help_heading = COPY)]
     pub skip_checksum: bool,
 
+    /// Build the ghost's plain secondary indexes after the row copy, not row by row during it (faster copy; replicas then lag while they build them) (ghost-rs)
+    #[arg(long, help_heading = COPY)]
+    pub defer_secondary_indexes: bool,
+
     /// Run even when the ghost table and the binlog of its copy look larger than the free disk (ghost-rs)
     #[arg(long, help_heading = COPY)]
     pub skip_disk_check: bool,

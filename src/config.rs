@@ -83,6 +83,8 @@ pub struct Config {
     pub checkpoint_interval: Duration,
     pub allow_lossy: bool,
     pub skip_checksum: bool,
+    /// Plain secondary indexes are dropped from the empty ghost and built after the copy.
+    pub defer_secondary_indexes: bool,
     pub skip_disk_check: bool,
     pub chunk_time: Duration,
     pub hooks_hint: String,
@@ -373,6 +375,7 @@ impl Config {
             checkpoint_interval: Duration::from_secs(args.checkpoint_seconds.max(1)),
             allow_lossy: args.allow_lossy,
             skip_checksum: args.skip_checksum,
+            defer_secondary_indexes: args.defer_secondary_indexes,
             skip_disk_check: args.skip_disk_check,
             chunk_time: Duration::from_millis(args.chunk_time),
             hooks_hint: args.hooks_hint.clone().unwrap_or_default(),

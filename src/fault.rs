@@ -15,7 +15,8 @@
 //!
 //! Points: `copy.chunk` (after a chunk is copied), `apply.batch` (after a batch commits),
 //! `cutover.locked` (the original is locked, before the final changes are applied),
-//! `cutover.renamed` (the tables are swapped, before the cleanup), `checkpoint.written` (after
+//! `cutover.renamed` (the tables are swapped, before the cleanup), `deferred.built` (the
+//! deferred indexes are built, their record not yet removed), `checkpoint.written` (after
 //! a checkpoint is recorded; a failure there is logged and the run goes on). Values:
 //! `disk.free` (free bytes the disk check sees).
 

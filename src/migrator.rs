@@ -29,6 +29,7 @@ use mysql::prelude::Queryable;
 use crate::alter::{parse_alter, AlterPlan};
 use crate::applier::apply::ApplyLoop;
 use crate::applier::copy::{self, Copier, CopyContext, KeyBounds};
+use crate::applier::deferred;
 use crate::applier::frontier::Frontier;
 use crate::applier::{run_heartbeat, Applier};
 use crate::checkpoint::{self, Checkpoint};
@@ -293,6 +294,11 @@ fn print_plan(cfg: &Config, insp: &Inspection, plan: &Plan, alter: &AlterPlan) {
         t(&cfg.table),
         alter.statement
     ));
+    if cfg.defer_secondary_indexes {
+        out.push_str(
+            "  indexes:          plain secondary indexes built after the row copy (--defer-secondary-indexes; replicas lag while they build them)\n",
+        );
+    }
     out.push_str(&format!("  changelog table:  {}\n", t(&plan.changelog_name)));
     out.push_str(&format!("  old table:        {} (the original, after the cut-over)\n", t(&plan.old_name)));
     out.push_str(&format!(
@@ -419,6 +425,9 @@ impl Migration {
     fn execute(&mut self) -> Result<()> {
         if self.resume.is_none() {
             self.applier.create_changelog(&self.plan)?;
+            if self.cfg.defer_secondary_indexes {
+                self.applier.defer_indexes(&self.plan)?;
+            }
         }
         self.changelog_created = true;
         self.start_streaming()?;
@@ -453,9 +462,66 @@ impl Migration {
             warn!("{e} (ignored)");
         }
 
+        self.build_deferred_indexes()?;
         self.checksum()?;
         self.postpone()?;
         self.cut_over()
+    }
+
+    /// Builds the secondary indexes deferred until after the copy (see applier/deferred.rs),
+    /// in one ALTER on the ghost table while the apply goes on, then waits until the binlog
+    /// stream has passed it: on a replica (the default topology reads the binlog there) the
+    /// ALTER replays as one statement, and nothing behind it arrives before it is done.
+    fn build_deferred_indexes(&mut self) -> Result<()> {
+        let pending = deferred::pending(&self.insp.applier, &self.plan)?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = pending.iter().map(|d| sql::ident(&d.name)).collect();
+        let stmt = deferred::build_statement(&self.plan.orig.database, &self.plan.ghost_name, &pending);
+        info!("building the deferred secondary index(es) {} on the ghost table", names.join(", "));
+        debug!("building the deferred indexes: {stmt}");
+        let mut conn = self.insp.applier.connect("deferred index build")?;
+        let id = conn.connection_id();
+        let started = Instant::now();
+        let (tx, rx) = bounded(1);
+        let plan = self.plan.clone();
+        let builder = spawn("index build", move || {
+            let r = conn
+                .query_drop(&stmt)
+                .map_err(Error::from)
+                .and_then(|()| crate::fault::point("deferred.built"))
+                .and_then(|()| deferred::done(&mut conn, &plan))
+                .with_context(|| format!("building the deferred indexes: {stmt}"));
+            let _ = tx.send(r);
+        })?;
+        let built = loop {
+            if let Ok(r) = rx.try_recv() {
+                break r;
+            }
+            if let Err(e) = self.tick(Duration::from_millis(100)) {
+                // do not leave the server building an index for a migration that stopped
+                let _ = self.applier.kill_query(id);
+                let _ = builder.join();
+                return Err(e);
+            }
+        };
+        let _ = builder.join();
+        built.map_err(|e| e.hint("the original table is unchanged; run again to resume (the indexes are built then), or start over with --initially-drop-ghost-table"))?;
+        info!(
+            "deferred secondary index(es) built in {}; waiting for the binlog stream to pass the build",
+            fmt_duration(started.elapsed())
+        );
+        let waited = Instant::now();
+        loop {
+            match self.sync(Duration::from_secs(10)) {
+                Ok(()) => break,
+                Err(e) if e.is_transient() => self.tick(Duration::ZERO)?,
+                Err(e) => return Err(e.context("waiting for the binlog stream to pass the index build")),
+            }
+        }
+        info!("the binlog stream passed the index build after {}", fmt_duration(waited.elapsed()));
+        Ok(())
     }
 
     /// Records the binlog position and starts streamer, apply loop, heartbeat and throttler.

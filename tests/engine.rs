@@ -312,6 +312,31 @@ fn ledger_add_index() {
     });
 }
 
+/// --defer-secondary-indexes: the new and the existing plain indexes are dropped from the empty
+/// ghost and built after the copy, the unique key stays; via the replica, the stream must wait
+/// for the replica to replay the build before the checksum and the cut-over.
+#[test]
+fn ledger_defer_secondary_indexes() {
+    ledger_migration_with(
+        "defer_indexes",
+        "ADD INDEX ib (b), ADD INDEX `odd name` (a(10), b DESC)",
+        true,
+        &["--defer-secondary-indexes"],
+        false,
+        "",
+        |c, db| {
+            let create = show_create(c, db, "t");
+            assert!(create.contains("KEY `ib` (`b`)"), "{create}");
+            assert!(create.contains("KEY `odd name` (`a`(10),`b` DESC)"), "{create}");
+            assert!(create.contains("UNIQUE KEY `uk` (`uk`)"), "{create}");
+        },
+    );
+    let log =
+        std::fs::read_to_string(format!("{}/target/ledger-defer_indexes.log", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert!(log.contains("secondary indexes deferred until the row copy is done: `ib`, `odd name`"), "{log}");
+    assert!(log.contains("the binlog stream passed the index build"), "{log}");
+}
+
 #[test]
 fn ledger_primary_key_to_unique_key() {
     // the new primary key is the existing unique key `uk`; the copy and the apply go by `uk`,

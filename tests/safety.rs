@@ -252,12 +252,18 @@ fn checksum_aborts_when_the_repair_cannot_succeed() {
 /// writable, nothing is locked; then the same command resumes (or, without a checkpoint, a
 /// fresh run starts over) and completes, and the ledger finds nothing lost.
 fn fault_case(name: &str, crashes: &[&str]) {
+    fault_case_with(name, crashes, "", &[])
+}
+
+/// [`fault_case`] with more ALTER clauses and flags.
+fn fault_case_with(name: &str, crashes: &[&str], more_alter: &str, extra: &[&str]) {
     let _g = GLOBAL_SETTINGS.read();
     let sb = Sandbox::get();
     let db = sb.fresh_db(name);
     create_ledger_table(&sb, &db);
     let writers = Writers::start(&sb, &db, 2, Duration::from_millis(3));
-    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
+    let mut args = sb.args_primary(&db, "t", &format!("ADD COLUMN x INT DEFAULT 7{more_alter}"));
+    args.extend(extra.iter().map(|s| s.to_string()));
     args.extend([
         "--execute".into(),
         "--chunk-size=50".into(),
@@ -329,6 +335,22 @@ fn fault_between_lock_and_rename() {
 #[test]
 fn fault_after_rename_before_cleanup() {
     fault_case("fault_renamed", &["cutover.renamed=crash"]);
+}
+
+/// --defer-secondary-indexes: a crash right after a checkpoint (mid-copy), then one after the deferred index is built
+/// but before its record is removed; the last run builds nothing twice, and the index is there.
+#[test]
+fn fault_with_deferred_indexes() {
+    fault_case_with(
+        "fault_deferred",
+        &["copy.chunk=sleep:10,checkpoint.written=crash@2", "deferred.built=crash"],
+        ", ADD INDEX ib (b)",
+        &["--defer-secondary-indexes"],
+    );
+    let sb = Sandbox::get();
+    let mut c = sb.primary();
+    let create = show_create(&mut c, "t_fault_deferred", "t");
+    assert!(create.contains("KEY `ib` (`b`)"), "{create}");
 }
 
 #[test]

@@ -4,12 +4,14 @@
 //!   table and its heartbeat and state rows, dropping them again;
 //! * [`copy`]: the row copy, chunk by chunk along the shared key;
 //! * [`apply`]: the binlog changes, coalesced and written in batches;
-//! * [`frontier`]: which of those changes the copy will bring anyway.
+//! * [`frontier`]: which of those changes the copy will bring anyway;
+//! * [`deferred`]: secondary indexes built after the copy (`--defer-secondary-indexes`).
 //!
 //! ghost-rs never writes the original table: only the cut-over's RENAME touches it.
 
 pub mod apply;
 pub mod copy;
+pub mod deferred;
 pub mod frontier;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -188,6 +190,16 @@ impl Applier {
         let db = self.database.clone();
         let ghost = Table::read(&mut self.conn, &db, &names.ghost)?;
         Plan::new(orig.clone(), ghost, names, alter, cfg.approve_renamed_columns, cfg.skip_renamed_columns)
+    }
+
+    /// Drops the ghost's plain secondary indexes until the copy is done (see [`deferred`]).
+    pub fn defer_indexes(&mut self, plan: &Plan) -> Result<Vec<deferred::IndexDef>> {
+        deferred::defer(&mut self.conn, plan)
+    }
+
+    /// Stops the statement running on connection `id` (ghost-rs's own).
+    pub fn kill_query(&mut self, id: u32) -> Result<()> {
+        self.conn.query_drop(format!("KILL QUERY {id}")).context("stopping a statement of ghost-rs")
     }
 
     pub fn write_checkpoint(&mut self, plan: &Plan, c: &Checkpoint) -> Result<()> {
