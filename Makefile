@@ -58,7 +58,9 @@ test: fmt-check
 	@rc=0; script/sandbox --flavor mysql start || rc=$$?; \
 	if [ $$rc -eq 4 ]; then echo "*** MySQL 9.7 could not be fetched: its tests were NOT run (see above) ***"; \
 	elif [ $$rc -ne 0 ]; then exit $$rc; \
-	else $(MAKE) integration FLAVOR=mysql; fi
+	else $(MAKE) integration FLAVOR=mysql; rc=$$?; \
+	  echo "stopping the MySQL sandbox (its data stays; script/sandbox --flavor mysql start brings it back)"; \
+	  script/sandbox --flavor mysql stop >/dev/null || true; exit $$rc; fi
 	@if [ -s target/test-metrics.txt ]; then echo "--- measured by the tests:"; cat target/test-metrics.txt; fi
 
 demo: release sandbox

@@ -106,7 +106,9 @@ pub fn defer(conn: &mut Conn, plan: &Plan) -> Result<Vec<IndexDef>> {
         match conn.query_drop(&stmt) {
             Ok(()) => deferred.push(def),
             // e.g. the only index of an AUTO_INCREMENT column: it stays, and is filled row by row
-            Err(e) => info!("index {} of the ghost table is not deferred: {e}", sql::ident(&def.name)),
+            Err(e) => {
+                info!("index {} of the ghost table is not deferred: {}", sql::ident(&def.name), Error::from(e).message)
+            }
         }
     }
     if !deferred.is_empty() {
