@@ -508,6 +508,14 @@ impl Migration {
         };
         let _ = builder.join();
         built.map_err(|e| e.hint("the original table is unchanged; run again to resume (the indexes are built then), or start over with --initially-drop-ghost-table"))?;
+        let missing = deferred::missing(&self.insp.applier, &self.plan, &pending)?;
+        if !missing.is_empty() {
+            return Err(Error::failed(format!(
+                "the ghost table lacks the deferred index(es) {} after their build",
+                missing.join(", ")
+            ))
+            .hint("the cut-over was not done and the original table is unchanged; something else changed the ghost table: find it, then start over with --initially-drop-ghost-table"));
+        }
         info!(
             "deferred secondary index(es) built in {}; waiting for the binlog stream to pass the build",
             fmt_duration(started.elapsed())

@@ -140,8 +140,19 @@ pub fn pending(endpoint: &Endpoint, plan: &Plan) -> Result<Vec<IndexDef>> {
         Error::failed("the changelog's record of the deferred indexes cannot be read")
             .hint("build them yourself after the migration (they are not on the ghost table), or start over with --initially-drop-ghost-table")
     })?;
-    let present: Vec<String> = plain_keys(&show_create(&mut conn, plan)?, "").into_iter().map(|d| d.name).collect();
+    let present = present(&mut conn, plan)?;
     Ok(recorded.into_iter().filter(|d| !present.contains(&d.name)).collect())
+}
+
+/// Those of `defs` that the ghost table does not have (after the build: none, or it failed).
+pub fn missing(endpoint: &Endpoint, plan: &Plan, defs: &[IndexDef]) -> Result<Vec<String>> {
+    let present = present(&mut endpoint.connect("deferred indexes")?, plan)?;
+    Ok(defs.iter().filter(|d| !present.contains(&d.name)).map(|d| sql::ident(&d.name)).collect())
+}
+
+/// The names of the ghost table's plain secondary indexes.
+fn present(conn: &mut Conn, plan: &Plan) -> Result<Vec<String>> {
+    Ok(plain_keys(&show_create(conn, plan)?, "").into_iter().map(|d| d.name).collect())
 }
 
 /// The statement that builds `defs` on the ghost table, all in one pass over it.
