@@ -124,6 +124,8 @@ fn table_bytes(conn: &mut Conn, info: &ServerInfo, database: &str, table: &str) 
 }
 
 /// Checks one server the migration writes to (`binlog`: it logs the copy's rows).
+/// `deferred_indexes`: the ghost's secondary indexes are built after the copy, by sorting in
+/// temporary files (`innodb_tmpdir`, else `tmpdir`).
 pub fn check(
     conn: &mut Conn,
     endpoint: &Endpoint,
@@ -131,6 +133,7 @@ pub fn check(
     database: &str,
     table: &str,
     skip: bool,
+    deferred_indexes: bool,
 ) -> Result<()> {
     let server_hostname = info.hostname.as_str();
     let datadir = PathBuf::from(global_var(conn, "datadir")?.unwrap_or_default());
@@ -161,6 +164,18 @@ pub fn check(
         let dir = Path::new(&base).parent().map(Path::to_path_buf).filter(|p| p.is_dir()).unwrap_or(datadir.clone());
         if let Some(bdev) = dev(&dir) {
             items.push((bdev, dir, binlog_need, format!("the binlog of the copy ~{}", human(binlog_need))));
+        }
+    }
+    if deferred_indexes {
+        // The sort files of an index build hold each index's entries once: at most about the
+        // size of the table (the indexes the ALTER adds are not known by size beforehand).
+        let tmp = match global_var(conn, "innodb_tmpdir")?.filter(|d| !d.is_empty()) {
+            Some(d) => Some(d),
+            None => global_var(conn, "tmpdir")?,
+        };
+        let dir = tmp.map(|t| PathBuf::from(t.split(':').next().unwrap_or_default())).filter(|p| p.is_dir());
+        if let Some((sdev, dir)) = dir.and_then(|d| dev(&d).map(|v| (v, d))) {
+            items.push((sdev, dir, ghost_need, format!("sorting the deferred indexes <= ~{}", human(ghost_need))));
         }
     }
     for need in group(items) {

@@ -130,10 +130,26 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     check_retention(&info, row_estimate);
 
     // The ghost and its binlog land on the applier and, replicated, on the inspected server.
-    crate::disk::check(&mut conn, &endpoint, &info, &cfg.database, &cfg.table, cfg.skip_disk_check)?;
+    crate::disk::check(
+        &mut conn,
+        &endpoint,
+        &info,
+        &cfg.database,
+        &cfg.table,
+        cfg.skip_disk_check,
+        cfg.defer_secondary_indexes,
+    )?;
     if applier != endpoint {
         let mut aconn = applier.connect("free disk check")?;
-        crate::disk::check(&mut aconn, &applier, &applier_info, &cfg.database, &cfg.table, cfg.skip_disk_check)?;
+        crate::disk::check(
+            &mut aconn,
+            &applier,
+            &applier_info,
+            &cfg.database,
+            &cfg.table,
+            cfg.skip_disk_check,
+            cfg.defer_secondary_indexes,
+        )?;
     }
 
     Ok(Inspection {

@@ -285,4 +285,10 @@ fn refuses_a_migration_larger_than_the_free_disk() {
     assert_eq!(out.status.code(), Some(0), "{txt}");
     assert!(txt.contains("going on because of --skip-disk-check"), "{txt}");
     assert_eq!(snapshot(&sb, &db), before);
+
+    // with --defer-secondary-indexes the index build's sort files count too
+    dry.push("--defer-secondary-indexes".into());
+    let txt = text(&run(&sb, &dry, &[("GHOST_RS_FAULTS", "disk.free=value:1000")]));
+    assert!(txt.contains("sorting the deferred indexes <= ~"), "{txt}");
+    assert_eq!(snapshot(&sb, &db), before);
 }
