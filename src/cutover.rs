@@ -384,6 +384,7 @@ impl CutOver<'_> {
             sync(self.lock_timeout).context("applying the changes logged before the lock")?;
             lock.query_drop(format!("ALTER TABLE {orig} RENAME TO {old}"))
                 .context("renaming the original table away")?;
+            crate::fault::point("cutover.twostep.between")?;
             if let Err(e) = side.query_drop(format!("RENAME TABLE {ghost} TO {orig}")) {
                 // put the original back (still locked by this session)
                 if let Err(back) = lock.query_drop(format!("ALTER TABLE {old} RENAME TO {orig}")) {

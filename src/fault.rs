@@ -15,9 +15,11 @@
 //!
 //! Points: `copy.chunk` (after a chunk is copied), `apply.batch` (after a batch commits),
 //! `cutover.locked` (the original is locked, before the final changes are applied),
-//! `cutover.renamed` (the tables are swapped, before the cleanup), `deferred.built` (the
-//! deferred indexes are built, their record not yet removed), `checkpoint.written` (after
-//! a checkpoint is recorded; a failure there is logged and the run goes on). Values:
+//! `cutover.renamed` (the tables are swapped, before the cleanup), `cutover.twostep.between`
+//! (the two-step cut-over has renamed the original away, not yet the ghost in),
+//! `deferred.built` (the deferred indexes are built, their record not yet removed),
+//! `checkpoint.written` (after a checkpoint is recorded; a failure there is logged and the run
+//! goes on). Values:
 //! `disk.free` (free bytes the disk check sees).
 
 use std::collections::HashMap;

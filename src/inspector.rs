@@ -113,6 +113,7 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
         return Err(Error::refused(format!("database {} does not exist on {endpoint}", sql::ident(&cfg.database)))
             .hint("check --database (names are case-sensitive on Linux)"));
     }
+    check_interrupted_two_step(&mut conn, &cfg.database, &cfg.table)?;
     let table =
         Table::read(&mut conn, &cfg.database, &cfg.table).with_context(|| format!("inspecting on {endpoint}"))?;
     check_table(&mut conn, &table, &endpoint)?;
@@ -451,6 +452,27 @@ fn check_retention(info: &ServerInfo, rows: u64) {
     } else {
         info!("binlog retention: {} s (run estimate at most {} s)", info.binlog_expire_seconds, estimate);
     }
+}
+
+/// The table is missing, but its old name and its ghost are there: a two-step cut-over was
+/// stopped between its two renames (the process killed, the server gone). Say what happened
+/// and how to get the table back, instead of "table does not exist".
+fn check_interrupted_two_step(conn: &mut Conn, database: &str, table: &str) -> Result<()> {
+    if Table::exists(conn, database, table)? {
+        return Ok(());
+    }
+    let names = crate::plan::TableNames::new(table, None)?;
+    if !Table::exists(conn, database, &names.old)? || !Table::exists(conn, database, &names.ghost)? {
+        return Ok(());
+    }
+    let (t, old, ghost) =
+        (sql::table(database, table), sql::table(database, &names.old), sql::table(database, &names.ghost));
+    Err(Error::refused(format!(
+        "table {t} does not exist, but {old} and {ghost} do: a two-step cut-over was interrupted between its two renames, and the application cannot find the table"
+    ))
+    .hint(format!(
+        "to get the original back (every write up to the cut-over's lock is in it): RENAME TABLE {old} TO {t}; then run ghost-rs again with --initially-drop-ghost-table. Or, to finish the migration instead (the ghost had every change up to that lock applied before the original was renamed): RENAME TABLE {ghost} TO {t}"
+    )))
 }
 
 #[cfg(test)]

@@ -292,3 +292,23 @@ fn refuses_a_migration_larger_than_the_free_disk() {
     assert!(txt.contains("sorting the deferred indexes <= ~"), "{txt}");
     assert_eq!(snapshot(&sb, &db), before);
 }
+
+/// A two-step cut-over killed between its renames leaves the table missing, the original as
+/// `_t_del` and the migrated table as `_t_gho`: the next run says so and how to recover,
+/// instead of "table does not exist".
+#[test]
+fn an_interrupted_two_step_cut_over_is_explained() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = simple_table(&sb, "stranded", ", PRIMARY KEY (id)");
+    let mut c = sb.primary();
+    c.query_drop(format!("CREATE TABLE `{db}`._t_gho LIKE `{db}`.t")).unwrap();
+    c.query_drop(format!("RENAME TABLE `{db}`.t TO `{db}`._t_del")).unwrap();
+    let args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    let txt = assert_refused(&sb, &db, &args, "a two-step cut-over was interrupted between its two renames");
+    for expect in
+        [&format!("RENAME TABLE `{db}`.`_t_del` TO `{db}`.`t`"), &format!("RENAME TABLE `{db}`.`_t_gho` TO `{db}`.`t`")]
+    {
+        assert!(txt.contains(expect.as_str()), "expected {expect:?} in:\n{txt}");
+    }
+}

@@ -357,3 +357,38 @@ fn fault_with_deferred_indexes() {
 fn fault_during_resume() {
     fault_case("fault_resume", &["copy.chunk=crash@200", "copy.chunk=crash@100"]);
 }
+
+/// `--cut-over two-step` killed between its two renames (the case gh-ost's two-step also has):
+/// the table is missing; the next run names the two tables and the RENAME that brings the
+/// original back; after that RENAME the original holds every row, and a new run migrates it.
+#[test]
+fn two_step_killed_between_its_renames() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("two_step_kill");
+    create_ledger_table(&sb, &db);
+    let mut c = sb.primary();
+    let before = checksum(&mut c, &db, "t");
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
+    args.extend(["--execute".into(), "--cut-over=two-step".into()]);
+    let out = run(&sb, &args, &[("GHOST_RS_FAULTS", "cutover.twostep.between=crash")]);
+    assert_ne!(out.status.code(), Some(0), "the run should have crashed:\n{}", text(&out));
+    assert_eq!(tables(&mut c, &db), vec!["_t_del".to_string(), "_t_ghc".to_string(), "_t_gho".to_string()]);
+
+    let out = run(&sb, &args, &[]);
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{txt}");
+    let back = format!("RENAME TABLE `{db}`.`_t_del` TO `{db}`.`t`");
+    assert!(
+        txt.contains("a two-step cut-over was interrupted between its two renames") && txt.contains(&back),
+        "{txt}"
+    );
+
+    c.query_drop(&back).unwrap();
+    assert_eq!(checksum(&mut c, &db, "t"), before, "the original, renamed back, holds every row");
+    args.push("--initially-drop-ghost-table".into());
+    let out = run(&sb, &args, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(show_create(&mut c, &db, "t").contains("`x`"), "migrated in the end");
+    metric("two-step killed between its renames: the next run named the way back; renamed back, nothing lost, migrated again");
+}
