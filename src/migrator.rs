@@ -485,14 +485,8 @@ impl Migration {
         let id = conn.connection_id();
         let started = Instant::now();
         let (tx, rx) = bounded(1);
-        let plan = self.plan.clone();
         let builder = spawn("index build", move || {
-            let r = conn
-                .query_drop(&stmt)
-                .map_err(Error::from)
-                .and_then(|()| crate::fault::point("deferred.built"))
-                .and_then(|()| deferred::done(&mut conn, &plan))
-                .with_context(|| format!("building the deferred indexes: {stmt}"));
+            let r = conn.query_drop(&stmt).with_context(|| format!("building the deferred indexes: {stmt}"));
             let _ = tx.send(r);
         })?;
         let built = loop {
@@ -500,22 +494,28 @@ impl Migration {
                 break r;
             }
             if let Err(e) = self.tick(Duration::from_millis(100)) {
-                // do not leave the server building an index for a migration that stopped
-                let _ = self.applier.kill_query(id);
-                let _ = builder.join();
+                // do not leave the server building an index for a migration that stopped; wait
+                // for the builder only when the server took the KILL (else it may run for long)
+                if self.applier.kill_query(id).is_ok() {
+                    let _ = builder.join();
+                }
                 return Err(e);
             }
         };
         let _ = builder.join();
         built.map_err(|e| e.hint("the original table is unchanged; run again to resume (the indexes are built then), or start over with --initially-drop-ghost-table"))?;
+        crate::fault::point("deferred.built")?;
+        // The record goes only once every index is there: a run that stops here still knows
+        // what to build when resumed.
         let missing = deferred::missing(&self.insp.applier, &self.plan, &pending)?;
         if !missing.is_empty() {
             return Err(Error::failed(format!(
                 "the ghost table lacks the deferred index(es) {} after their build",
                 missing.join(", ")
             ))
-            .hint("the cut-over was not done and the original table is unchanged; something else changed the ghost table: find it, then start over with --initially-drop-ghost-table"));
+            .hint("the cut-over was not done and the original table is unchanged; something else changed the ghost table: find it, then run again (the missing indexes are built again) or start over with --initially-drop-ghost-table"));
         }
+        self.applier.deferred_indexes_built(&self.plan)?;
         info!(
             "deferred secondary index(es) built in {}; waiting for the binlog stream to pass the build",
             fmt_duration(started.elapsed())

@@ -112,14 +112,14 @@ pub fn defer(conn: &mut Conn, plan: &Plan) -> Result<Vec<IndexDef>> {
         }
     }
     if !deferred.is_empty() {
-        conn.exec_drop(
-            format!(
-                "REPLACE INTO {} (id, hint, value) VALUES (?, ?, ?)",
-                sql::table(&plan.orig.database, &plan.changelog_name)
-            ),
-            (CHANGELOG_ID, CHANGELOG_HINT, encode(&deferred)),
-        )
-        .context("recording the deferred indexes in the changelog table")?;
+        super::write_changelog(
+            conn,
+            &plan.orig.database,
+            &plan.changelog_name,
+            CHANGELOG_ID,
+            CHANGELOG_HINT,
+            &encode(&deferred),
+        )?;
         let names: Vec<String> = deferred.iter().map(|d| sql::ident(&d.name)).collect();
         info!("secondary indexes deferred until the row copy is done: {}", names.join(", "));
     }
@@ -161,7 +161,7 @@ pub fn build_statement(database: &str, ghost: &str, defs: &[IndexDef]) -> String
     format!("ALTER TABLE {} {}", sql::table(database, ghost), adds.join(", "))
 }
 
-/// Forgets the record once the indexes are built.
+/// Forgets the record once the indexes are built and checked.
 pub fn done(conn: &mut Conn, plan: &Plan) -> Result<()> {
     conn.exec_drop(
         format!("DELETE FROM {} WHERE id = ?", sql::table(&plan.orig.database, &plan.changelog_name)),

@@ -197,6 +197,11 @@ impl Applier {
         deferred::defer(&mut self.conn, plan)
     }
 
+    /// Forgets the deferred indexes once they are built and checked (see [`deferred`]).
+    pub fn deferred_indexes_built(&mut self, plan: &Plan) -> Result<()> {
+        deferred::done(&mut self.conn, plan)
+    }
+
     /// Stops the statement running on connection `id` (ghost-rs's own).
     pub fn kill_query(&mut self, id: u32) -> Result<()> {
         self.conn.query_drop(format!("KILL QUERY {id}")).context("stopping a statement of ghost-rs")
