@@ -229,6 +229,17 @@ pub enum CutOver {
     TwoStep,
 }
 
+/// `--defer-secondary-indexes`: when the ghost's plain secondary indexes are built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeferIndexes {
+    /// After the row copy (`true`, or the flag alone).
+    On,
+    /// Row by row during the copy (`false`).
+    Off,
+    /// After the copy only when no replica would replay the build (the default).
+    Auto,
+}
+
 /// `--storage-engine`: the engine of the migrated table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StorageEngine {
@@ -523,9 +534,10 @@ pub struct Args {
     #[arg(long, help_heading = COPY)]
     pub skip_checksum: bool,
 
-    /// Build the ghost's plain secondary indexes after the row copy, not row by row during it (faster copy; replicas then lag while they build them) (ghost-rs)
-    #[arg(long, help_heading = COPY)]
-    pub defer_secondary_indexes: bool,
+    /// When to build the ghost's plain secondary indexes: true = after the row copy, in one ALTER (faster copy; every replica then lags while it builds them), false = row by row during the copy, auto = after the copy only when no replica replicates from the server that writes the ghost (ghost-rs)
+    #[arg(long, default_value = "auto", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          value_parser = defer_indexes, value_name = "WHEN", help_heading = COPY)]
+    pub defer_secondary_indexes: DeferIndexes,
 
     /// Run even when the ghost table and the binlog of its copy look larger than the free disk (ghost-rs)
     #[arg(long, help_heading = COPY)]
@@ -1082,6 +1094,15 @@ fn cut_over(text: &str) -> Result<CutOver, String> {
     }
 }
 
+fn defer_indexes(text: &str) -> Result<DeferIndexes, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "t" | "on" => Ok(DeferIndexes::On),
+        "false" | "0" | "f" | "off" => Ok(DeferIndexes::Off),
+        "auto" => Ok(DeferIndexes::Auto),
+        _ => Err("expected true, false or auto".into()),
+    }
+}
+
 fn charset_list(text: &str) -> Result<String, String> {
     static CHARSET: OnceLock<Regex> = OnceLock::new();
     let re = CHARSET.get_or_init(|| Regex::new(r"^[A-Za-z0-9_]+$").unwrap());
@@ -1457,6 +1478,18 @@ mod tests {
         rejected(&["--nice-ratio=fast"], "expected a number");
         assert_eq!(ok(&["--mysql-timeout=2.5"]).mysql_timeout, 2.5);
         rejected(&["--mysql-timeout=-1"], "0 or more");
+    }
+
+    #[test]
+    fn defer_secondary_indexes_values() {
+        assert_eq!(ok(&[]).defer_secondary_indexes, DeferIndexes::Auto);
+        assert_eq!(ok(&["--defer-secondary-indexes"]).defer_secondary_indexes, DeferIndexes::On);
+        assert_eq!(ok(&["--defer-secondary-indexes=true"]).defer_secondary_indexes, DeferIndexes::On);
+        assert_eq!(ok(&["--defer-secondary-indexes=false"]).defer_secondary_indexes, DeferIndexes::Off);
+        assert_eq!(ok(&["--defer-secondary-indexes=AUTO"]).defer_secondary_indexes, DeferIndexes::Auto);
+        rejected(&["--defer-secondary-indexes=sometimes"], "expected true, false or auto");
+        // like a boolean, the flag alone does not take the next word as its value
+        rejected(&["--defer-secondary-indexes", "false"], "unexpected argument 'false'");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::cli::{self, Args, HostPort, LoadMap};
+use crate::cli::{self, Args, DeferIndexes, HostPort, LoadMap};
 use crate::db::{Endpoint, Secret, Tls};
 use crate::error::{Error, Result};
 
@@ -83,8 +83,9 @@ pub struct Config {
     pub checkpoint_interval: Duration,
     pub allow_lossy: bool,
     pub skip_checksum: bool,
-    /// Plain secondary indexes are dropped from the empty ghost and built after the copy.
-    pub defer_secondary_indexes: bool,
+    /// Whether plain secondary indexes are dropped from the empty ghost and built after the
+    /// copy (`Auto` is decided by the Inspector: [`crate::inspector::Inspection::defer_indexes`]).
+    pub defer_secondary_indexes: DeferIndexes,
     pub skip_disk_check: bool,
     pub chunk_time: Duration,
     pub hooks_hint: String,

@@ -285,6 +285,14 @@ impl ServerInfo {
             _ => "SHOW REPLICA STATUS",
         }
     }
+
+    /// Lists the replicas registered with this server (each row: `Server_id`, `Host`, `Port`).
+    pub fn replicas_sql(&self) -> &'static str {
+        match self.flavor {
+            Flavor::MySql if self.version >= (8, 0, 22) => "SHOW REPLICAS",
+            _ => "SHOW SLAVE HOSTS",
+        }
+    }
 }
 
 pub fn parse_version(s: &str) -> (u16, u16, u16) {

@@ -14,6 +14,7 @@ use log::{info, warn};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Row};
 
+use crate::cli::DeferIndexes;
 use crate::config::{Config, Topology};
 use crate::db::{self, Endpoint, Flavor, ServerInfo};
 use crate::error::{Context, Error, Result};
@@ -32,6 +33,9 @@ pub struct Inspection {
     pub inspected_is_replica: bool,
     pub table: Table,
     pub row_estimate: u64,
+    /// The ghost's plain secondary indexes are built after the copy (`--defer-secondary-indexes`,
+    /// `auto` decided here by [`decide_deferral`]).
+    pub defer_indexes: bool,
 }
 
 /// Runs every check. `conn` is a fresh connection to the inspected server.
@@ -130,16 +134,22 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     };
     check_retention(&info, row_estimate);
 
+    let defer_indexes = match cfg.defer_secondary_indexes {
+        DeferIndexes::On => true,
+        DeferIndexes::Off => false,
+        DeferIndexes::Auto => {
+            let fanout = applier
+                .connect("replica listing")
+                .and_then(|mut c| Fanout::read(&mut c, &applier_info, cfg.replica_server_id))
+                .map_err(|e| e.to_string());
+            let (defer, why) = decide_deferral(fanout.as_ref().map_err(String::as_str), &applier);
+            info!("{why}");
+            defer
+        }
+    };
+
     // The ghost and its binlog land on the applier and, replicated, on the inspected server.
-    crate::disk::check(
-        &mut conn,
-        &endpoint,
-        &info,
-        &cfg.database,
-        &cfg.table,
-        cfg.skip_disk_check,
-        cfg.defer_secondary_indexes,
-    )?;
+    crate::disk::check(&mut conn, &endpoint, &info, &cfg.database, &cfg.table, cfg.skip_disk_check, defer_indexes)?;
     if applier != endpoint {
         let mut aconn = applier.connect("free disk check")?;
         crate::disk::check(
@@ -149,7 +159,7 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
             &cfg.database,
             &cfg.table,
             cfg.skip_disk_check,
-            cfg.defer_secondary_indexes,
+            defer_indexes,
         )?;
     }
 
@@ -161,7 +171,76 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
         inspected_is_replica,
         table,
         row_estimate,
+        defer_indexes,
     })
+}
+
+/// What replicates from a server: who would replay an index build on its ghost table.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Fanout {
+    /// The registered replicas, as `server_id N (host:port)`; ghost-rs's own id left out.
+    pub replicas: Vec<String>,
+    /// A Galera node (`wsrep_on`): DDL runs on every node at once.
+    pub galera: bool,
+    /// A member of a group replication group.
+    pub group_replication: bool,
+}
+
+impl Fanout {
+    pub fn read(conn: &mut Conn, info: &ServerInfo, own_server_id: u32) -> Result<Fanout> {
+        let rows: Vec<Row> = conn.query(info.replicas_sql()).context("listing the server's replicas")?;
+        let replicas = rows
+            .iter()
+            .filter_map(|row| {
+                let id = db::row_text(row, &["Server_id"])?;
+                (id.parse::<u32>().ok() != Some(own_server_id)).then(|| {
+                    let host = db::row_text(row, &["Host"]).unwrap_or_default();
+                    let port = db::row_text(row, &["Port"]).unwrap_or_default();
+                    if host.is_empty() {
+                        format!("server_id {id}")
+                    } else {
+                        format!("server_id {id} ({host}:{port})")
+                    }
+                })
+            })
+            .collect();
+        let on = |v: Option<String>| v.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
+        let galera = on(db::global_var(conn, "wsrep_on")?);
+        let group_replication =
+            db::global_var(conn, "group_replication_group_name")?.is_some_and(|v| !v.trim().is_empty());
+        Ok(Fanout { replicas, galera, group_replication })
+    }
+}
+
+/// `--defer-secondary-indexes=auto`: the indexes are built after the copy only when nothing
+/// replays that build (a replica applies nothing else while it runs the ALTER, so it would lag
+/// by the build's time). Returns the decision and the line that explains it.
+pub fn decide_deferral(fanout: std::result::Result<&Fanout, &str>, applier: &dyn std::fmt::Display) -> (bool, String) {
+    const KEEP: &str = "plain secondary indexes are kept on the ghost during the row copy";
+    const ANYWAY: &str = "--defer-secondary-indexes=true defers them anyway";
+    match fanout {
+        Err(e) => (false, format!("{KEEP}: the replicas of {applier} could not be listed ({e})")),
+        Ok(f) if f.galera => {
+            (false, format!("{KEEP}: {applier} is a Galera node, where every node would build them at once"))
+        }
+        Ok(f) if f.group_replication => (
+            false,
+            format!("{KEEP}: {applier} is in a replication group, whose members would lag while they build them; {ANYWAY}"),
+        ),
+        Ok(f) if !f.replicas.is_empty() => (
+            false,
+            format!(
+                "{KEEP}: {applier} has replicas ({}), which would lag while they build them; {ANYWAY}",
+                f.replicas.join(", ")
+            ),
+        ),
+        Ok(_) => (
+            true,
+            format!(
+                "no replica replicates from {applier}: plain secondary indexes are built after the row copy (--defer-secondary-indexes=auto; =false keeps them during the copy)"
+            ),
+        ),
+    }
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -478,6 +557,32 @@ fn check_interrupted_two_step(conn: &mut Conn, database: &str, table: &str) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deferral_only_where_nothing_replicates() {
+        let none = Fanout::default();
+        let (defer, why) = decide_deferral(Ok(&none), &"db1:3306");
+        assert!(defer, "{why}");
+        assert!(why.starts_with("no replica replicates from db1:3306"), "{why}");
+
+        let replicas = Fanout { replicas: vec!["server_id 2 (r1:3306)".into(), "server_id 3".into()], ..none.clone() };
+        let (defer, why) = decide_deferral(Ok(&replicas), &"db1:3306");
+        assert!(!defer);
+        assert!(why.contains("db1:3306 has replicas (server_id 2 (r1:3306), server_id 3), which would lag"), "{why}");
+        assert!(why.contains("--defer-secondary-indexes=true defers them anyway"), "{why}");
+
+        let galera = Fanout { galera: true, ..none.clone() };
+        let (defer, why) = decide_deferral(Ok(&galera), &"db1:3306");
+        assert!(!defer && why.contains("Galera node"), "{why}");
+
+        let group = Fanout { group_replication: true, ..none.clone() };
+        let (defer, why) = decide_deferral(Ok(&group), &"db1:3306");
+        assert!(!defer && why.contains("replication group"), "{why}");
+
+        // not knowing is not "none": the indexes stay
+        let (defer, why) = decide_deferral(Err("Access denied; you need the REPLICATION SLAVE privilege"), &"db1:3306");
+        assert!(!defer && why.contains("could not be listed (Access denied"), "{why}");
+    }
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

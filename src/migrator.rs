@@ -34,12 +34,13 @@ use crate::applier::frontier::Frontier;
 use crate::applier::{run_heartbeat, Applier};
 use crate::checkpoint::{self, Checkpoint};
 use crate::checksum::Checksum;
+use crate::cli::DeferIndexes;
 use crate::config::{Config, CutOver as CutOverKind, Topology};
 use crate::cutover::CutOver;
 use crate::db::{self, Flavor};
 use crate::error::{Context, Error, Result};
 use crate::hooks::{Hook, HookContext, HookError, Hooks};
-use crate::inspector::{self, Inspection};
+use crate::inspector::{self, Fanout, Inspection};
 use crate::lossy;
 use crate::messages::Applied;
 use crate::metrics::Metrics;
@@ -294,10 +295,19 @@ fn print_plan(cfg: &Config, insp: &Inspection, plan: &Plan, alter: &AlterPlan) {
         t(&cfg.table),
         alter.statement
     ));
-    if cfg.defer_secondary_indexes {
-        out.push_str(
+    match (cfg.defer_secondary_indexes, insp.defer_indexes) {
+        (DeferIndexes::On, _) => out.push_str(
             "  indexes:          plain secondary indexes built after the row copy (--defer-secondary-indexes; replicas lag while they build them)\n",
-        );
+        ),
+        (DeferIndexes::Auto, true) => out.push_str(&format!(
+            "  indexes:          plain secondary indexes built after the row copy (--defer-secondary-indexes=auto: no replica replicates from {})\n",
+            insp.applier
+        )),
+        (DeferIndexes::Auto, false) => out.push_str(&format!(
+            "  indexes:          all built during the row copy (--defer-secondary-indexes=auto: {} has replicas, or they could not be listed)\n",
+            insp.applier
+        )),
+        (DeferIndexes::Off, _) => {}
     }
     out.push_str(&format!("  changelog table:  {}\n", t(&plan.changelog_name)));
     out.push_str(&format!("  old table:        {} (the original, after the cut-over)\n", t(&plan.old_name)));
@@ -425,7 +435,7 @@ impl Migration {
     fn execute(&mut self) -> Result<()> {
         if self.resume.is_none() {
             self.applier.create_changelog(&self.plan)?;
-            if self.cfg.defer_secondary_indexes {
+            if self.insp.defer_indexes {
                 self.applier.defer_indexes(&self.plan)?;
             }
         }
@@ -478,6 +488,24 @@ impl Migration {
             return Ok(());
         }
         let names: Vec<String> = pending.iter().map(|d| sql::ident(&d.name)).collect();
+        if self.cfg.defer_secondary_indexes == DeferIndexes::Auto {
+            // auto deferred because nothing replicated from the applier at the start; say so
+            // if that changed (the indexes must be built all the same)
+            let now = self
+                .insp
+                .applier
+                .connect("replica listing")
+                .and_then(|mut c| Fanout::read(&mut c, &self.insp.applier_info, self.cfg.replica_server_id));
+            if let Ok(f) = now {
+                if !f.replicas.is_empty() {
+                    warn!(
+                        "replicas connected to {} since the start ({}): each will lag while it builds the deferred indexes",
+                        self.insp.applier,
+                        f.replicas.join(", ")
+                    );
+                }
+            }
+        }
         let stmt = deferred::build_statement(&self.plan.orig.database, &self.plan.ghost_name, &pending);
         info!("building the deferred secondary index(es) {} on the ghost table", names.join(", "));
         debug!("building the deferred indexes: {stmt}");
@@ -1152,11 +1180,7 @@ fn check_server_id_free(conn: &mut mysql::Conn, info: &db::ServerInfo, id: u32) 
         ))
         .hint("choose another --replica-server-id"));
     }
-    let stmt = match info.flavor {
-        Flavor::MySql if info.version >= (8, 0, 22) => "SHOW REPLICAS",
-        _ => "SHOW SLAVE HOSTS",
-    };
-    let rows: Vec<mysql::Row> = conn.query(stmt).context("listing the server's replicas")?;
+    let rows: Vec<mysql::Row> = conn.query(info.replicas_sql()).context("listing the server's replicas")?;
     for row in rows {
         if db::row_text(&row, &["Server_id"]).and_then(|s| s.parse::<u32>().ok()) == Some(id) {
             return Err(Error::refused(format!(

@@ -284,6 +284,11 @@ fn refuses_a_migration_larger_than_the_free_disk() {
     let txt = text(&out);
     assert_eq!(out.status.code(), Some(0), "{txt}");
     assert!(txt.contains("going on because of --skip-disk-check"), "{txt}");
+    // --defer-secondary-indexes=auto (the default): the primary has the sandbox's replica
+    assert!(txt.contains("plain secondary indexes are kept on the ghost during the row copy: "), "{txt}");
+    assert!(txt.contains(" has replicas (server_id "), "{txt}");
+    assert!(txt.contains("indexes:          all built during the row copy"), "{txt}");
+    assert!(!txt.contains("sorting the deferred indexes"), "{txt}");
     assert_eq!(snapshot(&sb, &db), before);
 
     // with --defer-secondary-indexes the index build's sort files count too

@@ -87,12 +87,19 @@ fn migrate_on_replica_cuts_over_there_only() {
     let mut r = sb.replica();
     let before = checksum(&mut r, &db, "t");
 
-    let mut args = sb.args_replica(&db, "t", "ADD COLUMN x INT DEFAULT 9");
+    let mut args = sb.args_replica(&db, "t", "ADD COLUMN x INT DEFAULT 9, ADD KEY bx (b, x)");
     args.extend(["--migrate-on-replica".into(), "--execute".into()]);
     let out = run(&sb, &args, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{txt}");
     assert_eq!(tables(&mut r, &db), vec!["_t_del".to_string(), "t".to_string()]);
-    assert!(show_create(&mut r, &db, "t").contains("`x`"));
+    let create = show_create(&mut r, &db, "t");
+    assert!(create.contains("`x`"));
+    // nothing replicates from the replica: --defer-secondary-indexes=auto builds `bx` after the copy
+    assert!(txt.contains("no replica replicates from "), "{txt}");
+    assert!(txt.contains("secondary indexes deferred until the row copy is done: `bx`"), "{txt}");
+    assert!(txt.contains("deferred secondary index(es) built in"), "{txt}");
+    assert!(create.contains("KEY `bx` (`b`,`x`)"), "{create}");
     assert_eq!(checksum(&mut r, &db, "_t_del"), before, "the original, untouched, is the old table");
     assert_eq!(replication_running(&sb), (true, true), "replication keeps running");
     assert_eq!(show_create(&mut p, &db, "t"), primary_before, "the primary is untouched");
