@@ -285,14 +285,34 @@ impl ServerInfo {
             _ => "SHOW REPLICA STATUS",
         }
     }
+}
 
-    /// Lists the replicas registered with this server (each row: `Server_id`, `Host`, `Port`).
-    pub fn replicas_sql(&self) -> &'static str {
-        match self.flavor {
-            Flavor::MySql if self.version >= (8, 0, 22) => "SHOW REPLICAS",
-            _ => "SHOW SLAVE HOSTS",
-        }
-    }
+/// A replica registered with a server (every MySQL and MariaDB replica registers when it
+/// connects, and so does ghost-rs's own binlog stream).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisteredReplica {
+    pub server_id: u32,
+    /// `host:port` as the replica reported it (`report_host`), or empty.
+    pub reported: String,
+}
+
+/// `SHOW REPLICAS` (`SHOW SLAVE HOSTS` on MariaDB and MySQL before 8.0.22).
+pub fn registered_replicas(conn: &mut Conn, info: &ServerInfo) -> Result<Vec<RegisteredReplica>> {
+    let stmt = match info.flavor {
+        Flavor::MySql if info.version >= (8, 0, 22) => "SHOW REPLICAS",
+        _ => "SHOW SLAVE HOSTS",
+    };
+    let rows: Vec<Row> = conn.query(stmt).context("listing the server's replicas")?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let server_id = row_text(row, &["Server_id"])?.parse().ok()?;
+            let host = row_text(row, &["Host"]).unwrap_or_default();
+            let port = row_text(row, &["Port"]).unwrap_or_default();
+            let reported = if host.is_empty() { String::new() } else { format!("{host}:{port}") };
+            Some(RegisteredReplica { server_id, reported })
+        })
+        .collect())
 }
 
 pub fn parse_version(s: &str) -> (u16, u16, u16) {

@@ -46,6 +46,7 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     info!("inspected server {} is {} {} (server_id {})", endpoint, info.flavor, info.version_string, info.server_id);
     check_version(&info, &endpoint)?;
     check_grants(&mut conn, &cfg.database, &endpoint)?;
+    check_server_id_free(&mut conn, &info, cfg.replica_server_id)?;
 
     let own_status = replica_status(&mut conn, &info)?;
     let inspected_is_replica = own_status.is_some();
@@ -188,20 +189,12 @@ pub struct Fanout {
 
 impl Fanout {
     pub fn read(conn: &mut Conn, info: &ServerInfo, own_server_id: u32) -> Result<Fanout> {
-        let rows: Vec<Row> = conn.query(info.replicas_sql()).context("listing the server's replicas")?;
-        let replicas = rows
-            .iter()
-            .filter_map(|row| {
-                let id = db::row_text(row, &["Server_id"])?;
-                (id.parse::<u32>().ok() != Some(own_server_id)).then(|| {
-                    let host = db::row_text(row, &["Host"]).unwrap_or_default();
-                    let port = db::row_text(row, &["Port"]).unwrap_or_default();
-                    if host.is_empty() {
-                        format!("server_id {id}")
-                    } else {
-                        format!("server_id {id} ({host}:{port})")
-                    }
-                })
+        let replicas = db::registered_replicas(conn, info)?
+            .into_iter()
+            .filter(|r| r.server_id != own_server_id)
+            .map(|r| match r.reported.as_str() {
+                "" => format!("server_id {}", r.server_id),
+                at => format!("server_id {} ({at})", r.server_id),
             })
             .collect();
         let on = |v: Option<String>| v.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
@@ -241,6 +234,22 @@ pub fn decide_deferral(fanout: std::result::Result<&Fanout, &str>, applier: &dyn
             ),
         ),
     }
+}
+
+/// Refuses a `--replica-server-id` that a real replica uses: connecting with it would kill
+/// that replica's dump thread.
+fn check_server_id_free(conn: &mut Conn, info: &ServerInfo, id: u32) -> Result<()> {
+    if id == info.server_id {
+        return Err(Error::refused(format!(
+            "--replica-server-id {id} is the server_id of the inspected server itself"
+        ))
+        .hint("choose another --replica-server-id"));
+    }
+    if db::registered_replicas(conn, info)?.iter().any(|r| r.server_id == id) {
+        return Err(Error::refused(format!("--replica-server-id {id} is used by a replica connected to {}", info.hostname))
+            .hint("choose a --replica-server-id no replica uses (a second dump with the same id would disconnect that replica)"));
+    }
+    Ok(())
 }
 
 fn yes_no(b: bool) -> &'static str {

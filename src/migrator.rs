@@ -564,7 +564,6 @@ impl Migration {
     fn start_streaming(&mut self) -> Result<()> {
         let insp = &self.insp;
         let mut conn = insp.inspected.connect("inspector")?;
-        check_server_id_free(&mut conn, &insp.inspected_info, self.cfg.replica_server_id)?;
         let start = match &self.resume {
             Some(cp) => cp.applied.clone(),
             None => db::binlog_position(&mut conn, &insp.inspected_info)?,
@@ -1169,26 +1168,4 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>
         .name(name.to_string())
         .spawn(f)
         .map_err(|e| Error::failed(format!("cannot start the {name} thread: {e}")))
-}
-
-/// Refuses a `--replica-server-id` that a real replica uses: connecting with it would kill
-/// that replica's dump thread.
-fn check_server_id_free(conn: &mut mysql::Conn, info: &db::ServerInfo, id: u32) -> Result<()> {
-    if id == info.server_id {
-        return Err(Error::refused(format!(
-            "--replica-server-id {id} is the server_id of the inspected server itself"
-        ))
-        .hint("choose another --replica-server-id"));
-    }
-    let rows: Vec<mysql::Row> = conn.query(info.replicas_sql()).context("listing the server's replicas")?;
-    for row in rows {
-        if db::row_text(&row, &["Server_id"]).and_then(|s| s.parse::<u32>().ok()) == Some(id) {
-            return Err(Error::refused(format!(
-                "--replica-server-id {id} is used by a replica connected to {}",
-                info.hostname
-            ))
-            .hint("choose a --replica-server-id no replica uses (a second dump with the same id would disconnect that replica)"));
-        }
-    }
-    Ok(())
 }

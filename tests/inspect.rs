@@ -317,3 +317,17 @@ fn an_interrupted_two_step_cut_over_is_explained() {
         assert!(txt.contains(expect.as_str()), "expected {expect:?} in:\n{txt}");
     }
 }
+
+/// A `--replica-server-id` that a connected replica uses would disconnect that replica (the
+/// server drops a dump thread when another registers with its id): refused before anything
+/// is created.
+#[test]
+fn refuses_the_server_id_of_a_connected_replica() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = simple_table(&sb, "server_id_taken", ", PRIMARY KEY (id)");
+    let id: u32 = sb.replica().query_first("SELECT @@server_id").unwrap().unwrap();
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
+    args.extend([format!("--replica-server-id={id}"), "--execute".into()]);
+    assert_refused(&sb, &db, &args, &format!("--replica-server-id {id} is used by a replica connected to"));
+}
