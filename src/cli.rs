@@ -1190,8 +1190,8 @@ fn optional_host_port_required(text: &str) -> Result<Option<HostPort>, String> {
     HostPort::parse(text, None).map(Some)
 }
 
-/// `--chunk-time`: 0 (off) or 10..=60000 ms.
-fn chunk_time(text: &str) -> Result<u64, String> {
+/// `--chunk-time` (and the interactive `chunk-time=`): 0 (off) or 10..=60000 ms.
+pub fn chunk_time(text: &str) -> Result<u64, String> {
     let n: u64 = text.trim().parse().map_err(|_| format!("'{text}' is not a number of milliseconds"))?;
     if n == 0 || (10..=60_000).contains(&n) {
         Ok(n)

@@ -87,7 +87,6 @@ pub struct Config {
     /// copy (`Auto` is decided by the Inspector: [`crate::inspector::Inspection::defer_indexes`]).
     pub defer_secondary_indexes: DeferIndexes,
     pub skip_disk_check: bool,
-    pub chunk_time: Duration,
     pub hooks_hint: String,
     pub hooks_hint_owner: String,
     pub hooks_hint_token: String,
@@ -101,6 +100,8 @@ pub struct Config {
 #[derive(Debug)]
 pub struct Tunables {
     pub chunk_size: AtomicU64,
+    /// `--chunk-time` in ms; 0 keeps `chunk_size` fixed.
+    pub chunk_time_millis: AtomicU64,
     pub dml_batch_size: AtomicU64,
     pub max_lag_millis: AtomicU64,
     /// f64 bits.
@@ -130,6 +131,10 @@ fn write<T>(m: &Mutex<T>, v: T) {
 impl Tunables {
     pub fn chunk_size(&self) -> u64 {
         self.chunk_size.load(Ordering::Relaxed)
+    }
+    /// Target time per chunk; zero keeps the chunk size fixed.
+    pub fn chunk_time(&self) -> Duration {
+        Duration::from_millis(self.chunk_time_millis.load(Ordering::Relaxed))
     }
     pub fn dml_batch_size(&self) -> usize {
         self.dml_batch_size.load(Ordering::Relaxed) as usize
@@ -301,6 +306,7 @@ impl Config {
         };
         let tunables = Tunables {
             chunk_size: AtomicU64::new(args.chunk_size as u64),
+            chunk_time_millis: AtomicU64::new(args.chunk_time),
             dml_batch_size: AtomicU64::new(args.dml_batch_size as u64),
             max_lag_millis: AtomicU64::new(args.max_lag_millis),
             nice_ratio: AtomicU64::new(args.nice_ratio.to_bits()),
@@ -378,7 +384,6 @@ impl Config {
             skip_checksum: args.skip_checksum,
             defer_secondary_indexes: args.defer_secondary_indexes,
             skip_disk_check: args.skip_disk_check,
-            chunk_time: Duration::from_millis(args.chunk_time),
             hooks_hint: args.hooks_hint.clone().unwrap_or_default(),
             hooks_hint_owner: args.hooks_hint_owner.clone().unwrap_or_default(),
             hooks_hint_token: args.hooks_hint_token.clone().unwrap_or_default(),
@@ -397,6 +402,7 @@ pub mod tests_support {
     pub fn tunables() -> Tunables {
         Tunables {
             chunk_size: AtomicU64::new(1000),
+            chunk_time_millis: AtomicU64::new(500),
             dml_batch_size: AtomicU64::new(10),
             max_lag_millis: AtomicU64::new(1500),
             nice_ratio: AtomicU64::new(0f64.to_bits()),

@@ -705,7 +705,6 @@ impl Migration {
             mysql8: self.mysql8(),
             hooks: self.hooks.clone(),
             threads: self.cfg.copy_threads,
-            chunk_time: self.cfg.chunk_time,
             allow_lossy: self.cfg.allow_lossy,
             resume_after: self.resume.as_ref().and_then(|c| c.watermark.clone()),
             bounds: self.copy_bounds.clone(),

@@ -76,6 +76,7 @@ coordinates                          # Print the currently inspected coordinates
 applier                              # Print the host the migration writes on
 inspector                            # Print the host the migration reads the binlog from
 chunk-size=<newsize>                 # Set a new chunk-size
+chunk-time=<millis>                  # Set a new target time per chunk (0: keep chunk-size fixed) (ghost-rs)
 dml-batch-size=<newsize>             # Set a new dml-batch-size
 nice-ratio=<ratio>                   # Set a new nice-ratio, immediate sleep after each row-copy operation, float (examples: 0 is aggressive, 0.7 adds 70% runtime, 1.0 doubles runtime, 2.0 triples runtime, ...)
 critical-load=<load>                 # Set a new set of critical-load thresholds
@@ -132,6 +133,11 @@ pub fn apply_command(ctx: &ServerContext, line: &str) -> std::result::Result<(St
                 return Err(format!("chunk-size must be between 10 and 100000, not {n}"));
             }
             t.chunk_size.store(n, Ordering::Relaxed);
+            Ok(())
+        }),
+        "chunk-time" => set_number(t.chunk_time().as_millis() as u64, &|a| {
+            let n = crate::cli::chunk_time(a).map_err(|e| format!("chunk-time: {e}"))?;
+            t.chunk_time_millis.store(n, Ordering::Relaxed);
             Ok(())
         }),
         "dml-batch-size" => set_number(t.dml_batch_size() as u64, &|a| {
@@ -292,13 +298,14 @@ pub fn status_block(ctx: &ServerContext) -> String {
     s.push_str(&format!("# Migrating {}; inspecting {}; executing on {}\n", ctx.applier, ctx.inspected, ctx.applier));
     s.push_str(&format!("# Migration started at {}\n", ctx.started_at));
     s.push_str(&format!(
-        "# chunk-size: {}; max-lag-millis: {}ms; dml-batch-size: {}; max-load: {}; critical-load: {}; nice-ratio: {:.6}\n",
+        "# chunk-size: {}; max-lag-millis: {}ms; dml-batch-size: {}; max-load: {}; critical-load: {}; nice-ratio: {:.6}; chunk-time: {}ms\n",
         t.chunk_size(),
         t.max_lag_millis.load(Ordering::Relaxed),
         t.dml_batch_size(),
         t.max_load(),
         t.critical_load(),
-        t.nice_ratio()
+        t.nice_ratio(),
+        t.chunk_time().as_millis()
     ));
     if ctx.throttle_flag_file.is_some() {
         s.push_str(&format!("# throttle-flag-file: {}\n", file(&ctx.throttle_flag_file)));
@@ -492,6 +499,14 @@ mod tests {
         assert!(apply_command(&c, "chunk-size=5").unwrap_err().contains("between 10 and 100000"));
         assert!(apply_command(&c, "chunk-size=lots").is_err());
         assert_eq!(c.tunables.chunk_size(), 500, "a bad value changes nothing");
+        assert_eq!(apply_command(&c, "chunk-time=100").unwrap().1, Print::Full);
+        assert_eq!(c.tunables.chunk_time(), Duration::from_millis(100));
+        assert_eq!(apply_command(&c, "chunk-time=?").unwrap().0, "100\n");
+        assert_eq!(apply_command(&c, "chunk-time=0").unwrap().1, Print::Full);
+        assert_eq!(c.tunables.chunk_time(), Duration::ZERO);
+        assert!(apply_command(&c, "chunk-time=5").unwrap_err().contains("0 (off) or 10..=60000"));
+        assert!(apply_command(&c, "chunk-time=soon").is_err());
+        assert_eq!(c.tunables.chunk_time(), Duration::ZERO, "a bad value changes nothing");
         apply_command(&c, "max-load=Threads_running=25").unwrap();
         assert_eq!(apply_command(&c, "max-load=?").unwrap().0, "Threads_running=25\n");
         assert!(apply_command(&c, "max-load=Threads_running").is_err());

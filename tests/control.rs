@@ -451,17 +451,24 @@ fn hooks_run_in_order_with_gh_ost_variables() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `--chunk-time`: with chunks far faster than the target, the chunk size grows.
+/// `--chunk-time`: with chunks far faster than the target, the chunk size grows. `start` fixes
+/// `--chunk-time=0` (the size stays); the interactive `chunk-time=` turns the adaptation on.
 #[test]
 fn chunk_size_adapts_to_chunk_time() {
     let _g = GLOBAL_SETTINGS.read();
     let sb = Sandbox::get();
-    // `start` fixes --chunk-time=0; a later --chunk-time wins
-    let run = start(&sb, "ctl_adapt", &["--chunk-time=300".into()], 5);
+    let run = start(&sb, "ctl_adapt", &[], 20);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(send(&run.sock, "chunk-size=?"), "100\n", "--chunk-time=0 keeps the size");
+    assert!(copied(&run.sock) < 15_000, "the copy is still running: {}", send(&run.sock, "sup"));
+    let reply = send(&run.sock, "chunk-time=300");
+    assert!(reply.contains("chunk-time: 300ms"), "{reply}");
     let grown = wait_for(Duration::from_secs(20), Duration::from_millis(100), || {
         let n: u64 = send(&run.sock, "chunk-size=?").trim().parse().unwrap();
         (n > 400).then_some(n)
     });
     assert!(grown.is_some(), "the chunk size should grow from 100: {}", send(&run.sock, "chunk-size=?"));
+    assert!(send(&run.sock, "chunk-time=5").contains("0 (off) or 10..=60000"));
+    assert_eq!(send(&run.sock, "chunk-time=?"), "300\n");
     finish(run, 0);
 }

@@ -59,8 +59,6 @@ pub struct CopyContext {
     pub hooks: Arc<Hooks>,
     /// Copy sessions running chunks in parallel.
     pub threads: usize,
-    /// Target time per chunk (`--chunk-time`); zero keeps `--chunk-size` fixed.
-    pub chunk_time: Duration,
     /// `--allow-lossy`: conversion warnings are logged, not fatal.
     pub allow_lossy: bool,
     /// A resumed copy starts after this key (exclusive).
@@ -254,7 +252,7 @@ impl Copier {
     /// `--chunk-time`: grow or shrink the chunk to take about the target time; a chunk twice
     /// too slow shrinks it at once. Bounded to 10..=100000 rows.
     fn adapt(&self, d: &Done) {
-        let target = self.ctx.chunk_time;
+        let target = self.ctx.tunables.chunk_time();
         if target.is_zero() || d.took.is_zero() {
             return;
         }
