@@ -46,7 +46,6 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
     info!("inspected server {} is {} {} (server_id {})", endpoint, info.flavor, info.version_string, info.server_id);
     check_version(&info, &endpoint)?;
     check_grants(&mut conn, &cfg.database, &endpoint)?;
-    check_server_id_free(&mut conn, &info, cfg.replica_server_id)?;
 
     let own_status = replica_status(&mut conn, &info)?;
     let inspected_is_replica = own_status.is_some();
@@ -234,22 +233,6 @@ pub fn decide_deferral(fanout: std::result::Result<&Fanout, &str>, applier: &dyn
             ),
         ),
     }
-}
-
-/// Refuses a `--replica-server-id` that a real replica uses: connecting with it would kill
-/// that replica's dump thread.
-fn check_server_id_free(conn: &mut Conn, info: &ServerInfo, id: u32) -> Result<()> {
-    if id == info.server_id {
-        return Err(Error::refused(format!(
-            "--replica-server-id {id} is the server_id of the inspected server itself"
-        ))
-        .hint("choose another --replica-server-id"));
-    }
-    if db::registered_replicas(conn, info)?.iter().any(|r| r.server_id == id) {
-        return Err(Error::refused(format!("--replica-server-id {id} is used by a replica connected to {}", info.hostname))
-            .hint("choose a --replica-server-id no replica uses (a second dump with the same id would disconnect that replica)"));
-    }
-    Ok(())
 }
 
 fn yes_no(b: bool) -> &'static str {

@@ -564,6 +564,7 @@ impl Migration {
     fn start_streaming(&mut self) -> Result<()> {
         let insp = &self.insp;
         let mut conn = insp.inspected.connect("inspector")?;
+        check_server_id_free(&mut conn, &insp.inspected_info, self.cfg.replica_server_id)?;
         let start = match &self.resume {
             Some(cp) => cp.applied.clone(),
             None => db::binlog_position(&mut conn, &insp.inspected_info)?,
@@ -1160,6 +1161,25 @@ fn ddl_error(query: &str) -> Error {
     let q: String = query.chars().take(300).collect();
     Error::failed(format!("a DDL statement on the original table was logged during the migration: {q}"))
         .hint("the ghost table no longer matches what is being copied; run the migration again once no other DDL runs on the table")
+}
+
+/// Refuses a `--replica-server-id` that a real replica uses: connecting with it would kill
+/// that replica's dump thread. Checked just before the stream starts, not by the Inspector: a
+/// run killed a moment ago is still registered with its id until its dump thread notices the
+/// dead connection, which it does when it next sends something (the ghost and changelog
+/// tables just created are written to the binlog).
+fn check_server_id_free(conn: &mut mysql::Conn, info: &db::ServerInfo, id: u32) -> Result<()> {
+    if id == info.server_id {
+        return Err(Error::refused(format!(
+            "--replica-server-id {id} is the server_id of the inspected server itself"
+        ))
+        .hint("choose another --replica-server-id"));
+    }
+    if db::registered_replicas(conn, info)?.iter().any(|r| r.server_id == id) {
+        return Err(Error::refused(format!("--replica-server-id {id} is used by a replica connected to {}", info.hostname))
+            .hint("choose a --replica-server-id no replica uses (a second dump with the same id would disconnect that replica)"));
+    }
+    Ok(())
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>> {

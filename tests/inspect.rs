@@ -319,8 +319,8 @@ fn an_interrupted_two_step_cut_over_is_explained() {
 }
 
 /// A `--replica-server-id` that a connected replica uses would disconnect that replica (the
-/// server drops a dump thread when another registers with its id): refused before anything
-/// is created.
+/// server drops a dump thread when another registers with its id): refused before the binlog
+/// stream starts, the original untouched, and the message names what is left behind.
 #[test]
 fn refuses_the_server_id_of_a_connected_replica() {
     let _g = GLOBAL_SETTINGS.read();
@@ -329,5 +329,15 @@ fn refuses_the_server_id_of_a_connected_replica() {
     let id: u32 = sb.replica().query_first("SELECT @@server_id").unwrap().unwrap();
     let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT");
     args.extend([format!("--replica-server-id={id}"), "--execute".into()]);
-    assert_refused(&sb, &db, &args, &format!("--replica-server-id {id} is used by a replica connected to"));
+    let mut c = sb.primary();
+    let before = show_create(&mut c, &db, "t");
+    let out = run(&sb, &args, &[]);
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{txt}");
+    assert!(txt.contains(&format!("--replica-server-id {id} is used by a replica connected to")), "{txt}");
+    assert!(txt.contains("fix:"), "{txt}");
+    assert_eq!(show_create(&mut c, &db, "t"), before, "the original is untouched");
+    let rows: u64 = c.query_first(format!("SELECT COUNT(*) FROM `{db}`.t")).unwrap().unwrap();
+    assert_eq!(rows, 3);
+    assert!(txt.contains("left behind:") && txt.contains("_t_gho"), "names what is left: {txt}");
 }
