@@ -5,8 +5,9 @@
 //! `--assume-master-host`), and refuses, with one clear reason each, what ghost-rs cannot
 //! migrate safely: a missing table, a binlog that is not row-based with full images, no unique
 //! NOT NULL key, foreign keys in either direction, triggers, missing grants, an unsupported
-//! server. It reads the table's structure (the [`Table`] every later component relies on) and
-//! estimates the row count. It never writes.
+//! server. It reads the table's structure (the [`Table`] every later component relies on),
+//! estimates the row count, and decides `--defer-secondary-indexes=auto` from what replicates
+//! from the server that writes the ghost ([`decide_deferral`]). It never writes.
 //!
 //! Talks to: the inspected server (read-only), and the primary (to read its variables).
 
