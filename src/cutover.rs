@@ -362,6 +362,20 @@ impl CutOver<'_> {
         Ok(row.map(|(s, i)| (text(s), text(i))).unwrap_or_default())
     }
 
+    /// The renames a two-step attempt may run: the original away, the ghost in, and the
+    /// original back after a failed attempt (on the lock session, else on the other one).
+    /// The binlog brings them back as DDL on the original: ghost-rs's own, not a foreign change.
+    pub fn two_step_renames(plan: &Plan) -> [String; 4] {
+        let t = |n: &str| sql::table(&plan.orig.database, n);
+        let (orig, ghost, old) = (t(&plan.orig.name), t(&plan.ghost_name), t(&plan.old_name));
+        [
+            format!("ALTER TABLE {orig} RENAME TO {old}"),
+            format!("RENAME TABLE {ghost} TO {orig}"),
+            format!("ALTER TABLE {old} RENAME TO {orig}"),
+            format!("RENAME TABLE {old} TO {orig}"),
+        ]
+    }
+
     /// `--cut-over two-step`: lock the original, apply up to the lock, rename it away under
     /// the lock, rename the ghost in from a second session, unlock. Between the two renames
     /// (milliseconds) the table does not exist: queued writes fail rather than wait.
@@ -369,8 +383,8 @@ impl CutOver<'_> {
         let mut lock = self.endpoint.connect("cut-over lock session")?;
         let mut side = self.endpoint.connect("cut-over ghost rename")?;
         let secs = self.lock_timeout.as_secs().max(1);
-        let (orig, ghost, old) =
-            (self.t(&self.plan.orig.name), self.t(&self.plan.ghost_name), self.t(&self.plan.old_name));
+        let (orig, old) = (self.t(&self.plan.orig.name), self.t(&self.plan.old_name));
+        let [away, ghost_in, back_locked, back_side] = Self::two_step_renames(self.plan);
         lock.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
         side.query_drop(format!("SET SESSION lock_wait_timeout = {secs}"))?;
         let locked_at = Instant::now();
@@ -382,19 +396,23 @@ impl CutOver<'_> {
         let result = (|| -> Result<()> {
             crate::fault::point("cutover.locked")?;
             sync(self.lock_timeout).context("applying the changes logged before the lock")?;
-            lock.query_drop(format!("ALTER TABLE {orig} RENAME TO {old}"))
-                .context("renaming the original table away")?;
-            crate::fault::point("cutover.twostep.between")?;
-            if let Err(e) = side.query_drop(format!("RENAME TABLE {ghost} TO {orig}")) {
-                // put the original back (still locked by this session)
-                if let Err(back) = lock.query_drop(format!("ALTER TABLE {old} RENAME TO {orig}")) {
+            lock.query_drop(&away).context("renaming the original table away")?;
+            // (a failure injected here takes the same way back as a failed rename)
+            let rename_in = crate::fault::point("cutover.twostep.between")
+                .and_then(|()| side.query_drop(&ghost_in).map_err(Error::from));
+            if let Err(e) = rename_in {
+                // put the original back: MySQL keeps it locked by this session under its new
+                // name; MariaDB releases it from LOCK TABLES at the rename (error 1100 here), and
+                // the other session renames it then
+                let back = lock.query_drop(&back_locked).or_else(|_| side.query_drop(&back_side));
+                if let Err(back) = back {
                     stranded = true;
                     return Err(Error::failed(format!(
                         "the two-step cut-over could not rename the ghost table in ({e}) nor the original back ({back}): the original table is now named {old}"
                     ))
                     .hint(format!("rename it back at once: RENAME TABLE {old} TO {orig}; then run ghost-rs again")));
                 }
-                return Err(Error::from(e).context("renaming the ghost table in"));
+                return Err(e.context("renaming the ghost table in"));
             }
             Ok(())
         })();

@@ -738,14 +738,22 @@ impl Migration {
         Ok(())
     }
 
+    /// A DDL the binlog brings back from a two-step cut-over attempt of this run (renamed away
+    /// and back after a failure): not a foreign change of the original.
+    fn own_cut_over_ddl(&self, q: &str) -> bool {
+        self.cfg.cut_over == CutOverKind::TwoStep
+            && self.progress.phase() == Phase::CuttingOver
+            && CutOver::two_step_renames(&self.plan).iter().any(|s| s == q.trim())
+    }
+
     /// Waits up to `d` for something to happen, handling what the apply loop reports, and
     /// prints the status line when due.
     fn tick(&mut self, d: Duration) -> Result<()> {
         self.check_fatal()?;
         if let Some(rx) = &self.applied_rx {
             match rx.recv_timeout(d) {
-                Ok(Applied::Ddl(q)) => return Err(ddl_error(&q)),
-                Ok(Applied::Marker(_)) | Err(RecvTimeoutError::Timeout) => {}
+                Ok(Applied::Ddl(q)) if !self.own_cut_over_ddl(&q) => return Err(ddl_error(&q)),
+                Ok(Applied::Ddl(_)) | Ok(Applied::Marker(_)) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(self.fatal_rx.try_recv().unwrap_or_else(|_| Error::failed("the apply loop stopped")));
                 }
@@ -1149,9 +1157,23 @@ impl Migration {
         if self.changelog_created {
             left.push(t(&self.plan.changelog_name));
         }
+        // A cut-over that failed between its renames can leave the original under another
+        // name (its error says which and how to rename it back): never claim it is in place
+        // without looking.
+        let in_place = self
+            .insp
+            .applier
+            .connect("checking the original table")
+            .and_then(|mut c| crate::schema::Table::exists(&mut c, &self.cfg.database, &self.cfg.table));
+        let original = match in_place {
+            Ok(false) => format!(
+                "the original table {} is NOT under its name (rename it back as said above)",
+                t(&self.cfg.table)
+            ),
+            _ => format!("the original table {} is untouched and writable", t(&self.cfg.table)),
+        };
         format!(
-            "the original table {} is untouched and writable; left behind: {} (drop them, or run again with --initially-drop-ghost-table)",
-            t(&self.cfg.table),
+            "{original}; left behind: {} (drop them, or run again with --initially-drop-ghost-table)",
             left.join(" and ")
         )
     }

@@ -392,3 +392,25 @@ fn two_step_killed_between_its_renames() {
     assert!(show_create(&mut c, &db, "t").contains("`x`"), "migrated in the end");
     metric("two-step killed between its renames: the next run named the way back; renamed back, nothing lost, migrated again");
 }
+
+/// The two-step cut-over's second rename fails (injected): the original is renamed back at
+/// once, still locked by the cut-over's session, and the next attempt completes.
+#[test]
+fn two_step_puts_the_original_back_when_the_ghost_rename_fails() {
+    let _g = GLOBAL_SETTINGS.read();
+    let sb = Sandbox::get();
+    let db = sb.fresh_db("two_step_back");
+    create_ledger_table(&sb, &db);
+    let mut c = sb.primary();
+    let before = checksum(&mut c, &db, "t");
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
+    args.extend(["--execute".into(), "--cut-over=two-step".into()]);
+    let out = run(&sb, &args, &[("GHOST_RS_FAULTS", "cutover.twostep.between=fail:once")]);
+    let txt = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{txt}");
+    assert!(txt.contains("renaming the ghost table in"), "the failed attempt is reported: {txt}");
+    assert!(txt.contains("cut-over attempt 2"), "and retried: {txt}");
+    assert!(show_create(&mut c, &db, "t").contains("`x`"), "migrated");
+    assert_eq!(checksum(&mut c, &db, "_t_del"), before, "the original, put back and swapped later, is whole");
+    metric("two-step: the ghost rename failed (injected); the original was renamed back and the retry cut over");
+}

@@ -7,7 +7,8 @@
 //! two secondary indexes 13.9 s; into the primary key alone 3.7 s, then the two indexes built by
 //! sorting 3.3 s. The price: the `ALTER` that builds them replicates as one statement, and every
 //! replica applies nothing else while it runs it (replication lag of about the build's time).
-//! That is why this is not the default.
+//! That is why the default (`auto`, decided by the Inspector) defers only where nothing
+//! replicates from the server that writes the ghost.
 //!
 //! Only plain `KEY`s are deferred. `PRIMARY` and `UNIQUE` keys stay: the copy's `INSERT IGNORE`
 //! and the apply's `REPLACE` depend on them. `FULLTEXT` and `SPATIAL` indexes stay too (they
