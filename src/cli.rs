@@ -530,6 +530,11 @@ pub struct Args {
           value_parser = chunk_time, value_name = "MS")]
     pub chunk_time: u64,
 
+    /// Target duration of one chunk while the application writes to the table (its row events arrive in the binlog), in milliseconds: a chunk share-locks its rows, and those writes wait for it; never above --chunk-time (0 = always --chunk-time; up to 60000) (ghost-rs)
+    #[arg(long, default_value_t = 100, help_heading = COPY,
+          value_parser = chunk_time, value_name = "MS")]
+    pub busy_chunk_time: u64,
+
     /// Skip the checksum comparison of original and ghost table before cut-over (ghost-rs)
     #[arg(long, help_heading = COPY)]
     pub skip_checksum: bool,
@@ -1190,7 +1195,8 @@ fn optional_host_port_required(text: &str) -> Result<Option<HostPort>, String> {
     HostPort::parse(text, None).map(Some)
 }
 
-/// `--chunk-time` (and the interactive `chunk-time=`): 0 (off) or 10..=60000 ms.
+/// `--chunk-time`, `--busy-chunk-time` (and the interactive `chunk-time=`,
+/// `busy-chunk-time=`): 0 (off) or 10..=60000 ms.
 pub fn chunk_time(text: &str) -> Result<u64, String> {
     let n: u64 = text.trim().parse().map_err(|_| format!("'{text}' is not a number of milliseconds"))?;
     if n == 0 || (10..=60_000).contains(&n) {
@@ -1299,6 +1305,7 @@ mod tests {
         // ghost-rs-only flags.
         assert_eq!(a.copy_threads, None);
         assert_eq!(a.chunk_time, 500);
+        assert_eq!(a.busy_chunk_time, 100);
         assert_eq!(a.metrics_addr, None);
         assert!(!a.skip_checksum && !a.resume && !a.allow_lossy);
     }

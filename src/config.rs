@@ -102,6 +102,8 @@ pub struct Tunables {
     pub chunk_size: AtomicU64,
     /// `--chunk-time` in ms; 0 keeps `chunk_size` fixed.
     pub chunk_time_millis: AtomicU64,
+    /// `--busy-chunk-time` in ms: the target while the table is being written; 0 = off.
+    pub busy_chunk_time_millis: AtomicU64,
     pub dml_batch_size: AtomicU64,
     pub max_lag_millis: AtomicU64,
     /// f64 bits.
@@ -116,6 +118,15 @@ pub struct Tunables {
     pub throttle_query: Mutex<Option<String>>,
     pub throttle_http: Mutex<Option<String>>,
     pub throttle_control_replicas: Mutex<Vec<HostPort>>,
+}
+
+/// See `Tunables::chunk_target`.
+pub fn chunk_target(chunk_time: Duration, busy_chunk_time: Duration, written: bool) -> Duration {
+    if written && !busy_chunk_time.is_zero() && !chunk_time.is_zero() {
+        chunk_time.min(busy_chunk_time)
+    } else {
+        chunk_time
+    }
 }
 
 /// Reads a value behind a mutex that a panicking writer cannot have left half-written (every
@@ -135,6 +146,15 @@ impl Tunables {
     /// Target time per chunk; zero keeps the chunk size fixed.
     pub fn chunk_time(&self) -> Duration {
         Duration::from_millis(self.chunk_time_millis.load(Ordering::Relaxed))
+    }
+    /// `--busy-chunk-time`; zero: `chunk_time` applies while the table is written too.
+    pub fn busy_chunk_time(&self) -> Duration {
+        Duration::from_millis(self.busy_chunk_time_millis.load(Ordering::Relaxed))
+    }
+    /// The target time of the next chunk: `chunk_time`, or while the application writes to
+    /// the table, `busy_chunk_time` when that is shorter (and not off). Zero: fixed size.
+    pub fn chunk_target(&self, written: bool) -> Duration {
+        chunk_target(self.chunk_time(), self.busy_chunk_time(), written)
     }
     pub fn dml_batch_size(&self) -> usize {
         self.dml_batch_size.load(Ordering::Relaxed) as usize
@@ -307,6 +327,7 @@ impl Config {
         let tunables = Tunables {
             chunk_size: AtomicU64::new(args.chunk_size as u64),
             chunk_time_millis: AtomicU64::new(args.chunk_time),
+            busy_chunk_time_millis: AtomicU64::new(args.busy_chunk_time),
             dml_batch_size: AtomicU64::new(args.dml_batch_size as u64),
             max_lag_millis: AtomicU64::new(args.max_lag_millis),
             nice_ratio: AtomicU64::new(args.nice_ratio.to_bits()),
@@ -403,6 +424,7 @@ pub mod tests_support {
         Tunables {
             chunk_size: AtomicU64::new(1000),
             chunk_time_millis: AtomicU64::new(500),
+            busy_chunk_time_millis: AtomicU64::new(100),
             dml_batch_size: AtomicU64::new(10),
             max_lag_millis: AtomicU64::new(1500),
             nice_ratio: AtomicU64::new(0f64.to_bits()),

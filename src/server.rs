@@ -77,6 +77,7 @@ applier                              # Print the host the migration writes on
 inspector                            # Print the host the migration reads the binlog from
 chunk-size=<newsize>                 # Set a new chunk-size
 chunk-time=<millis>                  # Set a new target time per chunk (0: keep chunk-size fixed) (ghost-rs)
+busy-chunk-time=<millis>             # Set a new target time per chunk while the table is written (0: as chunk-time) (ghost-rs)
 dml-batch-size=<newsize>             # Set a new dml-batch-size
 nice-ratio=<ratio>                   # Set a new nice-ratio, immediate sleep after each row-copy operation, float (examples: 0 is aggressive, 0.7 adds 70% runtime, 1.0 doubles runtime, 2.0 triples runtime, ...)
 critical-load=<load>                 # Set a new set of critical-load thresholds
@@ -135,11 +136,13 @@ pub fn apply_command(ctx: &ServerContext, line: &str) -> std::result::Result<(St
             t.chunk_size.store(n, Ordering::Relaxed);
             Ok(())
         }),
-        "chunk-time" => set_number(t.chunk_time().as_millis() as u64, &|a| {
-            let n = crate::cli::chunk_time(a).map_err(|e| format!("chunk-time: {e}"))?;
-            t.chunk_time_millis.store(n, Ordering::Relaxed);
-            Ok(())
-        }),
+        "chunk-time" | "busy-chunk-time" => {
+            let cell = if command == "chunk-time" { &t.chunk_time_millis } else { &t.busy_chunk_time_millis };
+            set_number(cell.load(Ordering::Relaxed), &|a| {
+                cell.store(crate::cli::chunk_time(a).map_err(|e| format!("{command}: {e}"))?, Ordering::Relaxed);
+                Ok(())
+            })
+        }
         "dml-batch-size" => set_number(t.dml_batch_size() as u64, &|a| {
             let n: u64 = a.parse().map_err(|e| format!("{e}: {a:?}"))?;
             if !(1..=1000).contains(&n) {
@@ -298,14 +301,15 @@ pub fn status_block(ctx: &ServerContext) -> String {
     s.push_str(&format!("# Migrating {}; inspecting {}; executing on {}\n", ctx.applier, ctx.inspected, ctx.applier));
     s.push_str(&format!("# Migration started at {}\n", ctx.started_at));
     s.push_str(&format!(
-        "# chunk-size: {}; max-lag-millis: {}ms; dml-batch-size: {}; max-load: {}; critical-load: {}; nice-ratio: {:.6}; chunk-time: {}ms\n",
+        "# chunk-size: {}; max-lag-millis: {}ms; dml-batch-size: {}; max-load: {}; critical-load: {}; nice-ratio: {:.6}; chunk-time: {}ms; busy-chunk-time: {}ms\n",
         t.chunk_size(),
         t.max_lag_millis.load(Ordering::Relaxed),
         t.dml_batch_size(),
         t.max_load(),
         t.critical_load(),
         t.nice_ratio(),
-        t.chunk_time().as_millis()
+        t.chunk_time().as_millis(),
+        t.busy_chunk_time().as_millis()
     ));
     if ctx.throttle_flag_file.is_some() {
         s.push_str(&format!("# throttle-flag-file: {}\n", file(&ctx.throttle_flag_file)));
@@ -507,6 +511,12 @@ mod tests {
         assert!(apply_command(&c, "chunk-time=5").unwrap_err().contains("0 (off) or 10..=60000"));
         assert!(apply_command(&c, "chunk-time=soon").is_err());
         assert_eq!(c.tunables.chunk_time(), Duration::ZERO, "a bad value changes nothing");
+        assert_eq!(apply_command(&c, "busy-chunk-time=?").unwrap().0, "100\n");
+        apply_command(&c, "busy-chunk-time=50").unwrap();
+        assert_eq!(c.tunables.busy_chunk_time(), Duration::from_millis(50));
+        assert!(apply_command(&c, "busy-chunk-time=70000")
+            .unwrap_err()
+            .contains("busy-chunk-time: 70000 is out of range"));
         apply_command(&c, "max-load=Threads_running=25").unwrap();
         assert_eq!(apply_command(&c, "max-load=?").unwrap().0, "Threads_running=25\n");
         assert!(apply_command(&c, "max-load=Threads_running").is_err());

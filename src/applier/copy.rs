@@ -19,7 +19,8 @@
 //!
 //! Each chunk's range is independent: one thread walks the key index (`LIMIT 1 OFFSET n` from
 //! the lower bound, index-only) and hands the ranges to `--copy-threads` workers, each on its
-//! own connection. With `--chunk-time` the chunk grows or shrinks to take about that long.
+//! own connection. With `--chunk-time` the chunk grows or shrinks to take about that long
+//! (`--busy-chunk-time` while the application writes to the table).
 //!
 //! Talks to: the original (read, share-locked) and ghost (write) tables on the applier server.
 
@@ -102,12 +103,43 @@ pub struct Copier {
     ctx: CopyContext,
     session: Session,
     watermark: Watermark,
+    writes: WriteWatch,
+}
+
+/// How long after the last row change of the table read from the binlog the table still
+/// counts as written (`--busy-chunk-time`).
+const WRITTEN_WINDOW: Duration = Duration::from_secs(2);
+
+/// Whether the application writes to the table: the streamer's count of the table's row
+/// changes moved within the last `WRITTEN_WINDOW`.
+struct WriteWatch {
+    count: u64,
+    last_change: Option<Instant>,
+    /// Whether the last look found the table written (to log the changes).
+    was_written: bool,
+    logged: bool,
+}
+
+impl WriteWatch {
+    fn new(count: u64) -> WriteWatch {
+        WriteWatch { count, last_change: None, was_written: false, logged: false }
+    }
+
+    /// Looks at the count at `now`: true while the table has been written within the window.
+    fn written(&mut self, count: u64, now: Instant) -> bool {
+        if count != self.count {
+            self.count = count;
+            self.last_change = Some(now);
+        }
+        self.last_change.is_some_and(|t| now.saturating_duration_since(t) < WRITTEN_WINDOW)
+    }
 }
 
 impl Copier {
     pub fn new(ctx: CopyContext) -> Result<Copier> {
         let session = Session::new(&ctx, "row copy range walk")?;
-        Ok(Copier { ctx, session, watermark: Watermark::default() })
+        let writes = WriteWatch::new(ctx.progress.events_received.load(Ordering::Relaxed));
+        Ok(Copier { ctx, session, watermark: Watermark::default(), writes })
     }
 
     /// Copies the whole key range: this thread walks the key index and hands chunks to
@@ -250,9 +282,31 @@ impl Copier {
     }
 
     /// `--chunk-time`: grow or shrink the chunk to take about the target time; a chunk twice
-    /// too slow shrinks it at once. Bounded to 10..=100000 rows.
-    fn adapt(&self, d: &Done) {
-        let target = self.ctx.tunables.chunk_time();
+    /// too slow shrinks it at once. Bounded to 10..=100000 rows. While the application writes
+    /// to the table the target is `--busy-chunk-time`: those writes wait for a chunk's share
+    /// locks, so a shorter chunk is a shorter wait; when nothing writes, a long chunk costs
+    /// nobody anything.
+    fn adapt(&mut self, d: &Done) {
+        let written = self.writes.written(self.ctx.progress.events_received.load(Ordering::Relaxed), Instant::now());
+        let target = self.ctx.tunables.chunk_target(written);
+        if written != self.writes.was_written {
+            self.writes.was_written = written;
+            let msg = if written {
+                format!("the table is being written: chunks aim at {} ms (--busy-chunk-time)", target.as_millis())
+            } else {
+                format!(
+                    "no write to the table for {} s: chunks aim at {} ms (--chunk-time)",
+                    WRITTEN_WINDOW.as_secs(),
+                    target.as_millis()
+                )
+            };
+            if self.writes.logged {
+                debug!("{msg}");
+            } else if written {
+                info!("{msg}");
+                self.writes.logged = true;
+            }
+        }
         if target.is_zero() || d.took.is_zero() {
             return;
         }
@@ -485,6 +539,29 @@ mod tests {
         assert_eq!(next_chunk_size(1000, ms(5000), ms(500)), 100, "a slow chunk shrinks at once");
         assert_eq!(next_chunk_size(20, ms(5000), ms(500)), 10, "bounded below");
         assert_eq!(next_chunk_size(90_000, ms(10), ms(500)), 100_000, "bounded above");
+    }
+
+    #[test]
+    fn the_table_counts_as_written_for_a_while_after_its_last_change() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let mut w = WriteWatch::new(7);
+        assert!(!w.written(7, t0), "changes from before the copy started do not count");
+        assert!(w.written(8, t0 + s(1)));
+        assert!(w.written(8, t0 + s(2)), "still within the window");
+        assert!(!w.written(8, t0 + s(3)), "quiet for the whole window");
+        assert!(w.written(5, t0 + s(4)), "a rolled-back transaction moves the count too");
+    }
+
+    #[test]
+    fn a_written_table_gets_the_shorter_chunk_target() {
+        use crate::config::chunk_target;
+        let ms = Duration::from_millis;
+        assert_eq!(chunk_target(ms(500), ms(100), false), ms(500));
+        assert_eq!(chunk_target(ms(500), ms(100), true), ms(100));
+        assert_eq!(chunk_target(ms(50), ms(100), true), ms(50), "never above --chunk-time");
+        assert_eq!(chunk_target(ms(500), ms(0), true), ms(500), "--busy-chunk-time=0 is off");
+        assert_eq!(chunk_target(ms(0), ms(100), true), ms(0), "--chunk-time=0 keeps the size fixed");
     }
 
     #[test]
