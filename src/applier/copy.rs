@@ -288,8 +288,10 @@ impl Copier {
     /// nobody anything.
     fn adapt(&mut self, d: &Done) {
         let written = self.writes.written(self.ctx.progress.events_received.load(Ordering::Relaxed), Instant::now());
-        let target = self.ctx.tunables.chunk_target(written);
-        if written != self.writes.was_written {
+        let t = &self.ctx.tunables;
+        let target = t.chunk_target(written);
+        // logged only when the two targets differ (not with --chunk-time=0 or --busy-chunk-time=0)
+        if written != self.writes.was_written && t.chunk_target(true) != t.chunk_target(false) {
             self.writes.was_written = written;
             let msg = if written {
                 format!("the table is being written: chunks aim at {} ms (--busy-chunk-time)", target.as_millis())
