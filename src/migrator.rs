@@ -1170,7 +1170,11 @@ impl Migration {
                 "the original table {} is NOT under its name (rename it back as said above)",
                 t(&self.cfg.table)
             ),
-            _ => format!("the original table {} is untouched and writable", t(&self.cfg.table)),
+            Ok(true) => format!("the original table {} is untouched and writable", t(&self.cfg.table)),
+            Err(e) => format!(
+                "the original table {} could not be checked ({e}): make sure it exists under its name before anything else",
+                t(&self.cfg.table)
+            ),
         };
         format!(
             "{original}; left behind: {} (drop them, or run again with --initially-drop-ghost-table)",

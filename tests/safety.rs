@@ -358,6 +358,17 @@ fn fault_during_resume() {
     fault_case("fault_resume", &["copy.chunk=crash@200", "copy.chunk=crash@100"]);
 }
 
+/// A ledger table in a fresh database, its checksum, and the arguments of a two-step migration.
+fn two_step_case(sb: &Sandbox, name: &str) -> (String, mysql::Conn, (u64, Option<u64>), Vec<String>) {
+    let db = sb.fresh_db(name);
+    create_ledger_table(sb, &db);
+    let mut c = sb.primary();
+    let before = checksum(&mut c, &db, "t");
+    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
+    args.extend(["--execute".into(), "--cut-over=two-step".into()]);
+    (db, c, before, args)
+}
+
 /// `--cut-over two-step` killed between its two renames (the case gh-ost's two-step also has):
 /// the table is missing; the next run names the two tables and the RENAME that brings the
 /// original back; after that RENAME the original holds every row, and a new run migrates it.
@@ -365,12 +376,7 @@ fn fault_during_resume() {
 fn two_step_killed_between_its_renames() {
     let _g = GLOBAL_SETTINGS.read();
     let sb = Sandbox::get();
-    let db = sb.fresh_db("two_step_kill");
-    create_ledger_table(&sb, &db);
-    let mut c = sb.primary();
-    let before = checksum(&mut c, &db, "t");
-    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
-    args.extend(["--execute".into(), "--cut-over=two-step".into()]);
+    let (db, mut c, before, mut args) = two_step_case(&sb, "two_step_kill");
     let out = run(&sb, &args, &[("GHOST_RS_FAULTS", "cutover.twostep.between=crash")]);
     assert_ne!(out.status.code(), Some(0), "the run should have crashed:\n{}", text(&out));
     assert_eq!(tables(&mut c, &db), vec!["_t_del".to_string(), "_t_ghc".to_string(), "_t_gho".to_string()]);
@@ -399,12 +405,7 @@ fn two_step_killed_between_its_renames() {
 fn two_step_puts_the_original_back_when_the_ghost_rename_fails() {
     let _g = GLOBAL_SETTINGS.read();
     let sb = Sandbox::get();
-    let db = sb.fresh_db("two_step_back");
-    create_ledger_table(&sb, &db);
-    let mut c = sb.primary();
-    let before = checksum(&mut c, &db, "t");
-    let mut args = sb.args_primary(&db, "t", "ADD COLUMN x INT DEFAULT 7");
-    args.extend(["--execute".into(), "--cut-over=two-step".into()]);
+    let (db, mut c, before, args) = two_step_case(&sb, "two_step_back");
     let out = run(&sb, &args, &[("GHOST_RS_FAULTS", "cutover.twostep.between=fail:once")]);
     let txt = text(&out);
     assert_eq!(out.status.code(), Some(0), "{txt}");
