@@ -211,6 +211,9 @@ pub struct ServerInfo {
     /// `binlog_expire_logs_seconds` (or `expire_logs_days` * 86400); 0 = never purged.
     pub binlog_expire_seconds: u64,
     pub performance_schema: bool,
+    /// It can log an ALTER in two phases (`binlog_alter_two_phase`, MariaDB 10.8 and later),
+    /// and, as a replica applying in parallel, start one when its primary does.
+    pub two_phase_alter: bool,
 }
 
 impl ServerInfo {
@@ -250,6 +253,7 @@ impl ServerInfo {
             binlog_checksum: var(conn, "binlog_checksum")?.to_ascii_uppercase(),
             binlog_expire_seconds: expire,
             performance_schema: on(var(conn, "performance_schema")?),
+            two_phase_alter: flavor == Flavor::MariaDb && global_var(conn, "binlog_alter_two_phase")?.is_some(),
             version_string,
         })
     }
@@ -292,8 +296,21 @@ impl ServerInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegisteredReplica {
     pub server_id: u32,
-    /// `host:port` as the replica reported it (`report_host`), or empty.
-    pub reported: String,
+    /// The host it reported (`report_host`), or empty.
+    pub host: String,
+    /// The port it reported (`report_port`).
+    pub port: u16,
+}
+
+impl RegisteredReplica {
+    /// `server_id N (host:port)`, or `server_id N` when it reported no host.
+    pub fn describe(&self) -> String {
+        match self.host.as_str() {
+            "" => format!("server_id {}", self.server_id),
+            h if h.contains(':') => format!("server_id {} ([{h}]:{})", self.server_id, self.port),
+            h => format!("server_id {} ({h}:{})", self.server_id, self.port),
+        }
+    }
 }
 
 /// `SHOW REPLICAS` (`SHOW SLAVE HOSTS` on MariaDB and MySQL before 8.0.22).
@@ -308,9 +325,8 @@ pub fn registered_replicas(conn: &mut Conn, info: &ServerInfo) -> Result<Vec<Reg
         .filter_map(|row| {
             let server_id = row_text(row, &["Server_id"])?.parse().ok()?;
             let host = row_text(row, &["Host"]).unwrap_or_default();
-            let port = row_text(row, &["Port"]).unwrap_or_default();
-            let reported = if host.is_empty() { String::new() } else { format!("{host}:{port}") };
-            Some(RegisteredReplica { server_id, reported })
+            let port = row_text(row, &["Port"]).and_then(|p| p.parse().ok()).unwrap_or(0);
+            Some(RegisteredReplica { server_id, host, port })
         })
         .collect())
 }

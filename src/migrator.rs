@@ -300,12 +300,12 @@ fn print_plan(cfg: &Config, insp: &Inspection, plan: &Plan, alter: &AlterPlan) {
             "  indexes:          plain secondary indexes built after the row copy (--defer-secondary-indexes; replicas lag while they build them)\n",
         ),
         (DeferIndexes::Auto, true) => out.push_str(&format!(
-            "  indexes:          plain secondary indexes built after the row copy (--defer-secondary-indexes=auto: no replica replicates from {})\n",
-            insp.applier
+            "  indexes:          plain secondary indexes built after the row copy (--defer-secondary-indexes=auto: {})\n",
+            insp.deferral_reason
         )),
         (DeferIndexes::Auto, false) => out.push_str(&format!(
-            "  indexes:          all built during the row copy (--defer-secondary-indexes=auto: {} has replicas, or they could not be listed)\n",
-            insp.applier
+            "  indexes:          all built during the row copy (--defer-secondary-indexes=auto: {})\n",
+            insp.deferral_reason
         )),
         (DeferIndexes::Off, _) => {}
     }
@@ -489,27 +489,31 @@ impl Migration {
         }
         let names: Vec<String> = pending.iter().map(|d| sql::ident(&d.name)).collect();
         if self.cfg.defer_secondary_indexes == DeferIndexes::Auto {
-            // auto deferred because nothing replicated from the applier at the start; say so
-            // if that changed (the indexes must be built all the same)
-            let now = self
-                .insp
-                .applier
-                .connect("replica listing")
-                .and_then(|mut c| Fanout::read(&mut c, &self.insp.applier_info, self.cfg.replica_server_id));
-            if let Ok(f) = now {
-                if !f.replicas.is_empty() {
-                    warn!(
-                        "replicas connected to {} since the start ({}): each will lag while it builds the deferred indexes",
-                        self.insp.applier,
-                        f.replicas.join(", ")
-                    );
-                }
+            // auto deferred because no replica would replay the build late at the start; say
+            // so if that changed (the indexes must be built all the same)
+            let now = self.insp.applier.connect("replica listing").and_then(|mut c| {
+                Fanout::read(&mut c, &self.insp.applier_info, &self.insp.applier, self.cfg.replica_server_id)
+            });
+            if let Ok(Fanout { replicas, replays_late: Some(why), .. }) = now {
+                warn!(
+                    "{} has replicas now ({}) that will lag while they build the deferred indexes: {why}",
+                    self.insp.applier,
+                    replicas.join(", ")
+                );
             }
         }
         let stmt = deferred::build_statement(&self.plan.orig.database, &self.plan.ghost_name, &pending);
         info!("building the deferred secondary index(es) {} on the ghost table", names.join(", "));
         debug!("building the deferred indexes: {stmt}");
         let mut conn = self.insp.applier.connect("deferred index build")?;
+        if self.insp.applier_info.two_phase_alter {
+            // replicas applying in parallel start the build when it starts here, not when it
+            // is done (MariaDB 10.8+); others replay it as before
+            match conn.query_drop("SET SESSION binlog_alter_two_phase = ON") {
+                Ok(()) => info!("the build is logged in two phases (binlog_alter_two_phase): replicas that apply in parallel build alongside"),
+                Err(e) => warn!("could not set binlog_alter_two_phase ({e}): replicas will build the indexes after {} has", self.insp.applier),
+            }
+        }
         let id = conn.connection_id();
         let started = Instant::now();
         let (tx, rx) = bounded(1);

@@ -253,6 +253,104 @@ fn ledger_via_replica_with_file_and_position_replication() {
     sb.wait_replica_caught_up();
 }
 
+/// Makes the sandbox's MariaDB replica apply with 2 parallel threads while it lives, and
+/// puts back the number it had.
+struct ParallelReplica<'a>(&'a Sandbox, u64);
+
+impl<'a> ParallelReplica<'a> {
+    fn start(sb: &'a Sandbox) -> ParallelReplica<'a> {
+        let mut r = sb.replica();
+        let before: u64 = r.query_first("SELECT @@GLOBAL.slave_parallel_threads").unwrap().unwrap();
+        for q in ["STOP SLAVE", "SET GLOBAL slave_parallel_threads = 2", "START SLAVE"] {
+            r.query_drop(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        }
+        ParallelReplica(sb, before)
+    }
+}
+
+impl Drop for ParallelReplica<'_> {
+    fn drop(&mut self) {
+        let mut r = self.0.replica();
+        for q in
+            ["STOP SLAVE".to_string(), format!("SET GLOBAL slave_parallel_threads = {}", self.1), "START SLAVE".into()]
+        {
+            r.query_drop(&q).unwrap_or_else(|e| panic!("restoring the replica ({q}): {e}"));
+        }
+    }
+}
+
+/// The `Info` of every binlog event the server logged from `file:pos` on.
+fn binlog_events_since(c: &mut mysql::Conn, (file, pos): &(String, u64)) -> Vec<(String, String)> {
+    let logs: Vec<mysql::Row> = c.query("SHOW BINARY LOGS").unwrap();
+    let names: Vec<String> = logs.iter().map(|r| r.get::<String, _>(0).unwrap()).filter(|n| n >= file).collect();
+    let mut events = Vec::new();
+    for name in names {
+        let from = if name == *file { *pos } else { 4 };
+        let rows: Vec<mysql::Row> = c.query(format!("SHOW BINLOG EVENTS IN '{name}' FROM {from}")).unwrap();
+        let text =
+            |r: &mysql::Row, c: &str| String::from_utf8_lossy(&r.get::<Vec<u8>, _>(c).unwrap_or_default()).into_owned();
+        events.extend(rows.iter().map(|r| (text(r, "Event_type"), text(r, "Info"))));
+    }
+    events
+}
+
+/// MariaDB 10.8+: where every replica applies in parallel, `--defer-secondary-indexes=auto`
+/// defers the indexes in the default topology too, and the build is logged in two phases
+/// (START ALTER, then COMMIT ALTER), so that the replica starts it when the primary does.
+#[test]
+fn ledger_deferred_build_starts_on_a_parallel_replica_at_once() {
+    let sb = Sandbox::get();
+    if sb.flavor != "mariadb" {
+        eprintln!("skipped: two-phase ALTER logging is MariaDB's (10.8 and later)");
+        return;
+    }
+    let _g = GLOBAL_SETTINGS.write(); // changes how the replica applies: nobody else runs
+    let _parallel = ParallelReplica::start(&sb);
+    let mut p = sb.primary();
+    let row: mysql::Row = p.query_first("SHOW MASTER STATUS").unwrap().unwrap();
+    let start: (String, u64) = (row.get(0).unwrap(), row.get(1).unwrap());
+    ledger_migration_unlocked(
+        "two_phase",
+        "ADD COLUMN x INT DEFAULT 7, ADD KEY bx (b, x)",
+        true,
+        &[],
+        false,
+        "",
+        |c, db| {
+            assert!(show_create(c, db, "t").contains("KEY `bx` (`b`,`x`)"));
+        },
+    );
+    let out = std::fs::read_to_string(format!("{}/target/ledger-two_phase.log", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for expect in [
+        "applies in parallel and starts the build when",
+        "secondary indexes deferred until the row copy is done: `bx`",
+        "the build is logged in two phases (binlog_alter_two_phase)",
+    ] {
+        assert!(out.contains(expect), "expected {expect:?} in:\n{out}");
+    }
+    // the primary logged the start of the ghost's build apart from its end
+    let events = binlog_events_since(&mut p, &start);
+    let build = |i: usize| {
+        events.get(i + 1).is_some_and(|(t, info)| t == "Query" && info.contains("_t_gho") && info.contains("ADD KEY"))
+    };
+    let started =
+        events.iter().enumerate().position(|(i, (t, info))| t == "Gtid" && info.contains("START ALTER") && build(i));
+    let started =
+        started.unwrap_or_else(|| panic!("no START ALTER of the ghost's index build in the primary's binlog"));
+    assert!(
+        events[started..]
+            .iter()
+            .enumerate()
+            .any(|(i, (t, info))| t == "Gtid" && info.contains("COMMIT ALTER") && build(started + i)),
+        "no COMMIT ALTER after the START ALTER of the ghost's index build"
+    );
+    sb.wait_replica_caught_up();
+    assert!(
+        show_create(&mut sb.replica(), "t_two_phase", "t").contains("KEY `bx` (`b`,`x`)"),
+        "the replica has the index too"
+    );
+}
+
 #[test]
 fn ledger_two_step_cut_over() {
     ledger_migration_with("two_step", "ADD COLUMN x INT", false, &["--cut-over=two-step"], false, "", |_, _| {});
