@@ -539,7 +539,7 @@ pub struct Args {
     #[arg(long, help_heading = COPY)]
     pub skip_checksum: bool,
 
-    /// When to build the ghost's plain secondary indexes: true = after the row copy, in one ALTER (faster copy; every replica then lags while it builds them), false = row by row during the copy, auto = after the copy only when no replica replicates from the server that writes the ghost (ghost-rs)
+    /// When to build the ghost's plain secondary indexes: true = after the row copy, in one ALTER (faster copy; every replica then lags while it builds them), false = row by row during the copy, auto = after the copy only when no replica would replay the build after it is done: none replicates from the server that writes the ghost, or each starts the build when it does (MariaDB 10.8+ applying in parallel) (ghost-rs)
     #[arg(long, default_value = "auto", num_args = 0..=1, require_equals = true, default_missing_value = "true",
           value_parser = defer_indexes, value_name = "WHEN", help_heading = COPY)]
     pub defer_secondary_indexes: DeferIndexes,

@@ -473,9 +473,16 @@ impl Migration {
         }
 
         self.build_deferred_indexes()?;
+        self.set_step("checksumming");
         self.checksum()?;
+        self.set_step("");
         self.postpone()?;
         self.cut_over()
+    }
+
+    /// What the status line shows as the state between the copy and the cut-over.
+    fn set_step(&self, step: &'static str) {
+        *self.progress.step.lock().unwrap_or_else(|e| e.into_inner()) = step;
     }
 
     /// Builds the secondary indexes deferred until after the copy (see applier/deferred.rs),
@@ -487,6 +494,7 @@ impl Migration {
         if pending.is_empty() {
             return Ok(());
         }
+        self.set_step("building deferred indexes");
         let names: Vec<String> = pending.iter().map(|d| sql::ident(&d.name)).collect();
         if self.cfg.defer_secondary_indexes == DeferIndexes::Auto {
             // auto deferred because no replica would replay the build late at the start; say

@@ -54,6 +54,9 @@ pub struct Progress {
     pub rows_copied: AtomicU64,
     /// Writer: copy. Set when the key range has been walked to its end.
     pub copy_done: AtomicBool,
+    /// Writer: migrator. What runs between the end of the copy and the cut-over (the deferred
+    /// index build, the checksum), shown as the state; empty otherwise.
+    pub step: Mutex<&'static str>,
     /// Writer: streamer. Row changes of the original table read from the binlog.
     pub events_received: AtomicU64,
     /// Writer: apply loop. Row changes written to the ghost (after coalescing, those that
@@ -109,6 +112,7 @@ impl Default for Progress {
             rows_estimate: AtomicU64::new(0),
             rows_copied: AtomicU64::new(0),
             copy_done: AtomicBool::new(false),
+            step: Mutex::new(""),
             events_received: AtomicU64::new(0),
             events_applied: AtomicU64::new(0),
             changes_left_to_copy: AtomicU64::new(0),
@@ -200,7 +204,9 @@ impl Progress {
         let phase = self.phase();
         let throttle = self.throttle_reason();
         // a throttle also holds the cut-over back: say so while it is postponed
+        let step = *self.step.lock().unwrap_or_else(|e| e.into_inner());
         let state = match phase {
+            Phase::Copying if !step.is_empty() => step.to_string(),
             Phase::Copying if !throttle.is_empty() => format!("throttled, {throttle}"),
             Phase::Postponing if !throttle.is_empty() => format!("{}, throttled, {throttle}", phase.name()),
             _ => phase.name().to_string(),
@@ -306,6 +312,9 @@ mod tests {
         let s = p.status_line();
         assert!(s.starts_with("Copy: 1000/2000 50.0%; Applied: 12; Backlog: 3;"), "{s}");
         assert!(s.contains("State: migrating"), "{s}");
+        *p.step.lock().unwrap() = "building deferred indexes";
+        assert!(p.status_line().contains("State: building deferred indexes;"), "{}", p.status_line());
+        *p.step.lock().unwrap() = "";
         p.set_throttle("flag-file /tmp/x exists");
         assert!(p.status_line().contains("State: throttled, flag-file /tmp/x exists"));
         p.set_phase(Phase::Postponing);
