@@ -205,8 +205,7 @@ impl Fanout {
     /// `endpoint` is the server `conn` is connected to; its replicas are reached with the same
     /// credentials at the host and port they report.
     pub fn read(conn: &mut Conn, info: &ServerInfo, endpoint: &Endpoint, own_server_id: u32) -> Result<Fanout> {
-        let registered: Vec<db::RegisteredReplica> =
-            db::registered_replicas(conn, info)?.into_iter().filter(|r| r.server_id != own_server_id).collect();
+        let registered = replicas_but(conn, info, own_server_id)?;
         let on = |v: Option<String>| v.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
         let galera = on(db::global_var(conn, "wsrep_on")?);
         let group_replication =
@@ -229,6 +228,11 @@ impl Fanout {
             replays_late,
         })
     }
+}
+
+/// The replicas registered with a server, ghost-rs's own stream (`own_server_id`) left out.
+fn replicas_but(conn: &mut Conn, info: &ServerInfo, own_server_id: u32) -> Result<Vec<db::RegisteredReplica>> {
+    Ok(db::registered_replicas(conn, info)?.into_iter().filter(|r| r.server_id != own_server_id).collect())
 }
 
 /// Why `replica` (or a replica of its own) would start a two-phase ALTER only once it is done;
@@ -254,19 +258,16 @@ fn replays_late(
     let at = via.with_host(&replica.host, replica.port);
     let checked = (|| -> Result<Option<String>> {
         let mut conn = at.connect("check of how a replica applies an ALTER")?;
+        let info = ServerInfo::read(&mut conn)?;
         let var = |conn: &mut Conn, name: &str| db::global_var(conn, name).map(Option::unwrap_or_default);
-        let version = var(&mut conn, "version")?;
         let threads = var(&mut conn, "slave_parallel_threads")?.parse().unwrap_or(0);
         let mode = var(&mut conn, "slave_parallel_mode")?;
         let domain = var(&mut conn, "slave_domain_parallel_threads")?.parse().unwrap_or(0);
-        let two_phase = db::global_var(&mut conn, "binlog_alter_two_phase")?.is_some();
-        if let Some(why) = parallel_replay(&version, two_phase, threads, &mode, domain) {
+        if let Some(why) = parallel_replay(&info.version_string, info.two_phase_alter, threads, &mode, domain) {
             return Ok(Some(format!("{who}: {why}")));
         }
         // its own replicas replay what it logs
-        let info = ServerInfo::read(&mut conn)?;
-        let below: Vec<db::RegisteredReplica> =
-            db::registered_replicas(&mut conn, &info)?.into_iter().filter(|r| r.server_id != own_server_id).collect();
+        let below = replicas_but(&mut conn, &info, own_server_id)?;
         Ok(below.iter().find_map(|r| replays_late(&at, r, own_server_id, hops + 1, seen)))
     })();
     checked.unwrap_or_else(|e| Some(format!("{who} could not be checked ({e})")))
@@ -308,8 +309,8 @@ pub fn parallel_replay(
 
 /// `--defer-secondary-indexes=auto`: the indexes are built after the copy only when no replica
 /// would replay that build after the server that writes the ghost has done it (such a replica
-/// applies nothing else meanwhile, so it would lag by the build's time). Returns the decision
-/// and the line that explains it.
+/// applies nothing else meanwhile, so it would lag by the build's time). Returns the decision,
+/// the line that explains it (logged), and the reason in a few words (for the plan).
 pub fn decide_deferral(
     fanout: std::result::Result<&Fanout, &str>,
     applier: &dyn std::fmt::Display,
