@@ -94,6 +94,7 @@ impl Checksum<'_> {
     /// Compares, repairs and compares again; an error when the tables still differ.
     pub fn verify(&self, sync: &mut Sync<'_>) -> Result<Report> {
         let started = Instant::now();
+        info!("checksum: comparing the ghost table with the original ({} worker(s))", self.workers.max(1));
         let mut report = Report::default();
         let mut todo: Option<Vec<Range>> = None; // None: every chunk
         for attempt in 0..=MAX_REPAIRS {
