@@ -83,10 +83,11 @@ const IMPROVING: f64 = 0.8;
 pub fn catch_up(sync: &mut Sync<'_>, timeout: Duration) -> Result<Duration> {
     let mut best: Option<Duration> = None;
     let mut last = Duration::ZERO;
-    for _ in 0..CATCH_UP_ROUNDS {
+    for round in 1..=CATCH_UP_ROUNDS {
         let t = std::time::Instant::now();
         sync(timeout)?;
         last = t.elapsed();
+        debug!("catch-up round {round}: a round trip through the binlog took {} ms", last.as_millis());
         if !still_catching_up(best, last) {
             break;
         }
