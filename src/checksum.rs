@@ -4,11 +4,9 @@
 //! with values whose type the ALTER changed compared by value ([`crate::sql::compare_expr`]),
 //! inside one consistent snapshot that sees both at the same binlog position:
 //!
-//! 1. once a round trip through the binlog is short (the apply has caught up, and a replica
-//!    the stream is read from has drained its queue: for at most 10 s), the original is locked
-//!    for writes (`LOCK TABLES orig READ`: reads go on), the apply loop applies every change
-//!    logged before the lock, and a session opens `START TRANSACTION WITH CONSISTENT
-//!    SNAPSHOT`; the lock goes (milliseconds);
+//! 1. the original is locked for writes (`LOCK TABLES orig READ`: reads go on), the apply loop
+//!    applies every change logged before the lock, and a session opens
+//!    `START TRANSACTION WITH CONSISTENT SNAPSHOT`; the lock goes (milliseconds);
 //! 2. in that snapshot each chunk's `COUNT(*)`, `BIT_XOR(CRC32(row))` and `SUM(CRC32(row))` are
 //!    computed on both sides (non-locking reads: the application is not blocked), by
 //!    `--copy-threads` workers at once, each with its own pair of sessions in the snapshot;
@@ -54,11 +52,6 @@ pub struct Range {
 
 /// How long the apply may take to catch up before a snapshot's lock is taken.
 const CATCH_UP: Duration = Duration::from_secs(300);
-/// The snapshot's lock holds the original's writes for one round trip through the binlog:
-/// while a round trip takes longer than this (a replica still draining what queued behind a
-/// deferred index build, under load), the catch-up goes on, for at most [`SETTLE`].
-const LOCK_ROUND_TRIP: Duration = Duration::from_millis(100);
-const SETTLE: Duration = Duration::from_secs(10);
 
 pub struct Checksum<'a> {
     pub endpoint: &'a Endpoint,
@@ -77,12 +70,6 @@ pub struct Report {
     pub rows: u64,
     pub repaired: u64,
     pub took: Duration,
-}
-
-/// Whether to catch up again before the snapshot's lock, after a last round trip of
-/// `round_trip` and `waited` since the catch-up began.
-fn settle_more(round_trip: Duration, waited: Duration) -> bool {
-    round_trip > LOCK_ROUND_TRIP && waited < SETTLE
 }
 
 fn params(stmt: &KeyStatement, r: &Range, offset: Option<u64>) -> Params {
@@ -151,20 +138,7 @@ impl Checksum<'_> {
     /// locked for writes while the apply loop catches up and the snapshots start. The apply
     /// catches up once before the lock, so that the lock waits only for the last changes.
     fn snapshots(&self, sync: &mut Sync<'_>, n: usize) -> Result<Vec<Conn>> {
-        let settle = Instant::now();
-        let mut round_trip =
-            crate::cutover::catch_up(sync, CATCH_UP).context("catching up before the checksum snapshot")?;
-        while settle_more(round_trip, settle.elapsed()) {
-            round_trip =
-                crate::cutover::catch_up(sync, CATCH_UP).context("catching up before the checksum snapshot")?;
-        }
-        if round_trip > LOCK_ROUND_TRIP {
-            info!(
-                "checksum: a round trip through the binlog still takes {} ms after {} s of catching up; the snapshot's lock holds writes about that long",
-                round_trip.as_millis(),
-                settle.elapsed().as_secs()
-            );
-        }
+        crate::cutover::catch_up(sync, CATCH_UP).context("catching up before the checksum snapshot")?;
         let mut lock = self.endpoint.connect("checksum lock")?;
         let mut snaps = Vec::with_capacity(n);
         for _ in 0..n {
@@ -187,7 +161,7 @@ impl Checksum<'_> {
         );
         let _ = lock.query_drop("UNLOCK TABLES");
         r?;
-        info!("checksum snapshot taken; writes to the original waited {} ms", locked_at.elapsed().as_millis());
+        log::info!("checksum snapshot taken; writes to the original waited {} ms", locked_at.elapsed().as_millis());
         Ok(snaps)
     }
 
@@ -364,23 +338,5 @@ impl Checksum<'_> {
             keys.push("(none found row by row: the chunks differ in their checksums only)".to_string());
         }
         Ok(keys)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_snapshot_lock_waits_for_a_short_round_trip_within_reason() {
-        let ms = Duration::from_millis;
-        // a replica still draining what queued behind a deferred build (measured: 530 ms,
-        // then 287 ms of writes held under the lock)
-        assert!(settle_more(ms(530), ms(3_000)));
-        // short enough: lock now
-        assert!(!settle_more(ms(100), ms(3_000)));
-        assert!(!settle_more(ms(12), ms(0)));
-        // a floor that does not come down: lock after SETTLE all the same
-        assert!(!settle_more(ms(530), SETTLE));
     }
 }
