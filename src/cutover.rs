@@ -73,7 +73,7 @@ const CURRENT: Duration = Duration::from_millis(50);
 const CATCH_UP_ROUNDS: u32 = 10;
 /// A round trip that is not at least this much shorter than the best one before it has reached
 /// its floor (a replica's lag, the time of one flush): more rounds only wait longer.
-const IMPROVING: f64 = 0.8;
+pub const IMPROVING: f64 = 0.8;
 
 /// Catches up before a lock is taken: syncs until one round trip through the binlog (marker
 /// written on the applier, read back from the stream, applied) is quick, so that the lock
