@@ -53,8 +53,8 @@ pub struct Range {
 /// How long the apply may take to catch up before a snapshot's lock is taken.
 const CATCH_UP: Duration = Duration::from_secs(300);
 /// The snapshot's lock holds the original's writes for about one round trip through the
-/// binlog. A longer one that a second catch-up shortens (a replica still draining what queued
-/// behind a deferred index build, under load) is caught up again, within [`SETTLE`].
+/// binlog: a longer one is caught up again while that shortens it, for at most [`SETTLE`]
+/// (see [`crate::cutover::catch_up_within`]).
 const LOCK_ROUND_TRIP: Duration = Duration::from_millis(100);
 const SETTLE: Duration = Duration::from_secs(10);
 
@@ -75,12 +75,6 @@ pub struct Report {
     pub rows: u64,
     pub repaired: u64,
     pub took: Duration,
-}
-
-/// Whether a catch-up brought the round trip through the binlog down from `before` to `after`
-/// (by the same margin as a catch-up's own rounds).
-fn shortened(before: Duration, after: Duration) -> bool {
-    after.as_secs_f64() < before.as_secs_f64() * crate::cutover::IMPROVING
 }
 
 fn params(stmt: &KeyStatement, r: &Range, offset: Option<u64>) -> Params {
@@ -147,21 +141,11 @@ impl Checksum<'_> {
 
     /// Opens `n` snapshots that all see both tables at the same binlog position: the original
     /// locked for writes while the apply loop catches up and the snapshots start. The apply
-    /// catches up once before the lock, so that the lock waits only for the last changes.
+    /// catches up before the lock (until a round trip is short, or stops shortening), so that
+    /// the lock waits only for the last changes.
     fn snapshots(&self, sync: &mut Sync<'_>, n: usize) -> Result<Vec<Conn>> {
-        let settle = Instant::now();
-        let mut round_trip =
-            crate::cutover::catch_up(sync, CATCH_UP).context("catching up before the checksum snapshot")?;
-        while round_trip > LOCK_ROUND_TRIP && settle.elapsed() < SETTLE {
-            // again only while it pays: a backlog that does not shrink (an apply that cannot
-            // keep up with the writes) is not waited out; the lock stops the writes instead
-            let next = crate::cutover::catch_up(sync, CATCH_UP).context("catching up before the checksum snapshot")?;
-            let shorter = shortened(round_trip, next);
-            round_trip = next;
-            if !shorter {
-                break;
-            }
-        }
+        crate::cutover::catch_up_within(sync, CATCH_UP, LOCK_ROUND_TRIP, SETTLE)
+            .context("catching up before the checksum snapshot")?;
         let mut lock = self.endpoint.connect("checksum lock")?;
         let mut snaps = Vec::with_capacity(n);
         for _ in 0..n {
@@ -361,20 +345,5 @@ impl Checksum<'_> {
             keys.push("(none found row by row: the chunks differ in their checksums only)".to_string());
         }
         Ok(keys)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_second_catch_up_counts_only_when_it_shortens_the_round_trip() {
-        let ms = Duration::from_millis;
-        // a replica draining what queued behind a deferred build (measured: 1304, then 431 ms)
-        assert!(shortened(ms(1304), ms(431)));
-        // an apply that cannot keep up: the round trip grows, the lock comes at once
-        assert!(!shortened(ms(2174), ms(2500)));
-        assert!(!shortened(ms(500), ms(450)));
     }
 }
