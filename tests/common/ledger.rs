@@ -100,9 +100,17 @@ impl Writers {
         Writers { stop, handles }
     }
 
-    pub fn stop(self) -> Vec<WriterResult> {
+    pub fn stop(mut self) -> Vec<WriterResult> {
         self.stop.store(true, Ordering::SeqCst);
-        self.handles.into_iter().map(|h| h.join().expect("writer thread")).collect()
+        std::mem::take(&mut self.handles).into_iter().map(|h| h.join().expect("writer thread")).collect()
+    }
+}
+
+/// A test that fails before [`Writers::stop`] must not leave its writers loading the servers
+/// for the tests that run after it in the same binary.
+impl Drop for Writers {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
     }
 }
 
