@@ -7,7 +7,7 @@
 //! is exact whatever the interleaving.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -83,21 +83,44 @@ const LATIN1: &[&str] = &["café", "niño", "façade", "Ærø", "plain"];
 
 pub struct Writers {
     stop: Arc<AtomicBool>,
+    /// Statements executed so far by all the writers (acknowledged or not).
+    done: Arc<AtomicU64>,
     handles: Vec<JoinHandle<WriterResult>>,
+}
+
+/// How fast a writer writes.
+#[derive(Clone, Copy)]
+pub enum Pace {
+    /// As fast as the server answers, with a pause after each statement.
+    Pause(Duration),
+    /// At most this many statements a second: a load that does not grow with the machine's
+    /// speed, so that a replica that keeps up on one machine keeps up on the next.
+    PerSecond(u32),
 }
 
 impl Writers {
     /// Starts `n` writers on `db`.`t` (through the primary), pausing `pause` between statements.
     pub fn start(sb: &Sandbox, db: &str, n: usize, pause: Duration) -> Writers {
+        Self::paced(sb, db, n, Pace::Pause(pause))
+    }
+
+    /// Starts `n` writers on `db`.`t` (through the primary), each at `pace`.
+    pub fn paced(sb: &Sandbox, db: &str, n: usize, pace: Pace) -> Writers {
         let stop = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicU64::new(0));
         let mut handles = Vec::new();
         for idx in 0..n {
             let conn = sb.primary();
             let db = db.to_string();
-            let stop = stop.clone();
-            handles.push(std::thread::spawn(move || write_loop(conn, db, idx as i64, n as i64, stop, pause)));
+            let (stop, done) = (stop.clone(), done.clone());
+            handles.push(std::thread::spawn(move || write_loop(conn, db, idx as i64, n as i64, stop, done, pace)));
         }
-        Writers { stop, handles }
+        Writers { stop, done, handles }
+    }
+
+    /// Statements executed so far by all the writers.
+    pub fn statements(&self) -> u64 {
+        self.done.load(Ordering::SeqCst)
     }
 
     pub fn stop(mut self) -> Vec<WriterResult> {
@@ -114,7 +137,15 @@ impl Drop for Writers {
     }
 }
 
-fn write_loop(mut c: Conn, db: String, idx: i64, n: i64, stop: Arc<AtomicBool>, pause: Duration) -> WriterResult {
+fn write_loop(
+    mut c: Conn,
+    db: String,
+    idx: i64,
+    n: i64,
+    stop: Arc<AtomicBool>,
+    done: Arc<AtomicU64>,
+    pace: Pace,
+) -> WriterResult {
     let mut model: HashMap<i64, Row> =
         (1..=SEED_ROWS).filter(|id| id % n == idx).map(|id| (id, seed_row(id))).collect();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((idx as u64 + 1) * 0x1000_0001));
@@ -194,6 +225,7 @@ fn write_loop(mut c: Conn, db: String, idx: i64, n: i64, stop: Arc<AtomicBool>, 
         };
         let took = started.elapsed();
         out.statements += 1;
+        done.fetch_add(1, Ordering::SeqCst);
         out.max_latency = out.max_latency.max(took);
         match res {
             Ok(()) => apply(&mut model),
@@ -202,7 +234,10 @@ fn write_loop(mut c: Conn, db: String, idx: i64, n: i64, stop: Arc<AtomicBool>, 
             Err(mysql::Error::MySqlError(e)) if [1213, 1205, 1146].contains(&e.code) => {}
             Err(e) => out.errors.push(e.to_string()),
         }
-        std::thread::sleep(pause);
+        std::thread::sleep(match pace {
+            Pace::Pause(p) => p,
+            Pace::PerSecond(r) => Duration::from_secs(1).div_f64(r.max(1) as f64).saturating_sub(started.elapsed()),
+        });
     }
     out.model = model;
     out
