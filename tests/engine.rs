@@ -113,7 +113,9 @@ fn ledger_migration_unlocked(
     for r in &results {
         assert!(r.errors.is_empty(), "writer errors: {:?}", &r.errors[..r.errors.len().min(5)]);
     }
-    assert!(during >= 100, "the writers must have been writing during the migration: {during} statements");
+    // At 150 statements/s, 50 is a third of a second of writing while ghost-rs ran (the
+    // shortest migrations here take about a second; a faster machine makes them shorter).
+    assert!(during >= 50, "the writers must have been writing during the migration: {during} statements");
     let mut c = sb.primary();
     let diffs = compare(&read_table(&mut c, &db, "t"), &results);
     assert!(
