@@ -303,6 +303,14 @@ pub struct RegisteredReplica {
 }
 
 impl RegisteredReplica {
+    /// Whether this is a binlog client rather than a server: it reported port 0. A MySQL or
+    /// MariaDB replica reports the port it listens on (`report_port`, which defaults to it);
+    /// tools that read the binlog as a replica (another ghost-rs, gh-ost, Debezium, Maxwell)
+    /// report none. They replay no DDL, so no index build makes them lag.
+    pub fn is_binlog_client(&self) -> bool {
+        self.port == 0
+    }
+
     /// `server_id N (host:port)`, or `server_id N` when it reported no host.
     pub fn describe(&self) -> String {
         match self.host.as_str() {
@@ -398,6 +406,17 @@ mod tests {
         );
         assert_eq!(session_sql_mode(""), "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES");
         assert!(!session_sql_mode("ANSI_QUOTES,x'y").contains('\''));
+    }
+
+    #[test]
+    fn a_registration_without_a_port_is_a_binlog_client() {
+        let r = |host: &str, port| RegisteredReplica { server_id: 7, host: host.into(), port };
+        // MariaDB fills in the connection's address for a client that reports no host
+        assert!(r("127.0.0.1", 0).is_binlog_client());
+        assert!(r("", 0).is_binlog_client());
+        assert!(!r("127.0.0.1", 13307).is_binlog_client());
+        assert!(!r("", 3306).is_binlog_client());
+        assert_eq!(r("127.0.0.1", 0).describe(), "server_id 7 (127.0.0.1:0)");
     }
 
     #[test]

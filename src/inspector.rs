@@ -185,6 +185,9 @@ pub fn inspect(cfg: &Config) -> Result<Inspection> {
 pub struct Fanout {
     /// The registered replicas, as `server_id N (host:port)`; ghost-rs's own id left out.
     pub replicas: Vec<String>,
+    /// The registered binlog clients (port 0: other ghost-rs runs, CDC tools), which replay
+    /// nothing.
+    pub clients: Vec<String>,
     /// A Galera node (`wsrep_on`): DDL runs on every node at once.
     pub galera: bool,
     /// A member of a group replication group.
@@ -205,7 +208,8 @@ impl Fanout {
     /// `endpoint` is the server `conn` is connected to; its replicas are reached with the same
     /// credentials at the host and port they report.
     pub fn read(conn: &mut Conn, info: &ServerInfo, endpoint: &Endpoint, own_server_id: u32) -> Result<Fanout> {
-        let registered = replicas_but(conn, info, own_server_id)?;
+        let (clients, registered): (Vec<_>, Vec<_>) =
+            replicas_but(conn, info, own_server_id)?.into_iter().partition(|r| r.is_binlog_client());
         let on = |v: Option<String>| v.is_some_and(|v| v.eq_ignore_ascii_case("ON") || v == "1");
         let galera = on(db::global_var(conn, "wsrep_on")?);
         let group_replication =
@@ -223,6 +227,7 @@ impl Fanout {
         };
         Ok(Fanout {
             replicas: registered.iter().map(|r| r.describe()).collect(),
+            clients: clients.iter().map(|r| r.describe()).collect(),
             galera,
             group_replication,
             replays_late,
@@ -266,9 +271,12 @@ fn replays_late(
         if let Some(why) = parallel_replay(&info.version_string, info.two_phase_alter, threads, &mode, domain) {
             return Ok(Some(format!("{who}: {why}")));
         }
-        // its own replicas replay what it logs
+        // its own replicas replay what it logs (its binlog clients replay nothing)
         let below = replicas_but(&mut conn, &info, own_server_id)?;
-        Ok(below.iter().find_map(|r| replays_late(&at, r, own_server_id, hops + 1, seen)))
+        Ok(below
+            .iter()
+            .filter(|r| !r.is_binlog_client())
+            .find_map(|r| replays_late(&at, r, own_server_id, hops + 1, seen)))
     })();
     checked.unwrap_or_else(|e| Some(format!("{who} could not be checked ({e})")))
 }
@@ -337,7 +345,8 @@ pub fn decide_deferral(
         Ok(f) if f.replicas.is_empty() => (
             true,
             format!(
-                "no replica replicates from {applier}: plain secondary indexes are built after the row copy (--defer-secondary-indexes=auto; {OFF})"
+                "no replica replicates from {applier}{}: plain secondary indexes are built after the row copy (--defer-secondary-indexes=auto; {OFF})",
+                clients_note(f)
             ),
             format!("no replica replicates from {applier}"),
         ),
@@ -345,8 +354,9 @@ pub fn decide_deferral(
             Some(why) => (
                 false,
                 format!(
-                    "{KEEP}: {applier} has replicas ({}), which would lag while they build them ({why}); {ANYWAY}",
-                    f.replicas.join(", ")
+                    "{KEEP}: {applier} has replicas ({}), which would lag while they build them ({why}); {ANYWAY}{}",
+                    f.replicas.join(", "),
+                    clients_note(f)
                 ),
                 format!("{applier} has replicas that would replay the build only once it is done"),
             ),
@@ -360,6 +370,17 @@ pub fn decide_deferral(
             ),
         },
     }
+}
+
+/// `" (its binlog clients ..., which replay nothing, left out)"`, or nothing.
+fn clients_note(f: &Fanout) -> String {
+    if f.clients.is_empty() {
+        return String::new();
+    }
+    format!(
+        " (its binlog clients {}, which report no port and replay nothing, left out: other ghost-rs runs or change-data-capture tools)",
+        f.clients.join(", ")
+    )
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -703,6 +724,19 @@ mod tests {
         let (defer, why, _) = decide_deferral(Ok(&at_once), &"db1:3306");
         assert!(defer, "{why}");
         assert!(why.contains("every replica of db1:3306 (server_id 2 (r1:3306), server_id 3 (r2:3306)) applies in parallel and starts the build when db1:3306 does"), "{why}");
+
+        // binlog clients (port 0: another ghost-rs, a CDC tool) replay nothing
+        let clients = Fanout { clients: vec!["server_id 128304 (127.0.0.1:0)".into()], ..none.clone() };
+        let (defer, why, _) = decide_deferral(Ok(&clients), &"db1:3306");
+        assert!(defer, "{why}");
+        assert!(
+            why.starts_with("no replica replicates from db1:3306 (its binlog clients server_id 128304 (127.0.0.1:0), which report no port and replay nothing, left out"),
+            "{why}"
+        );
+        let both = Fanout { clients: clients.clients.clone(), ..replicas.clone() };
+        let (defer, why, _) = decide_deferral(Ok(&both), &"db1:3306");
+        assert!(!defer && why.contains("has replicas (server_id 2 (r1:3306), server_id 3 (r2:3306))"), "{why}");
+        assert!(why.contains("its binlog clients server_id 128304 (127.0.0.1:0)"), "{why}");
 
         let galera = Fanout { galera: true, ..none.clone() };
         let (defer, why, _) = decide_deferral(Ok(&galera), &"db1:3306");
