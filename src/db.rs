@@ -362,6 +362,14 @@ pub struct BinlogPos {
     pub pos: u64,
 }
 
+impl BinlogPos {
+    /// `file:pos`, as [`Display`](fmt::Display) writes it.
+    pub fn parse(s: &str) -> Option<BinlogPos> {
+        let (file, pos) = s.rsplit_once(':')?;
+        Some(BinlogPos { file: file.to_string(), pos: pos.parse().ok()? })
+    }
+}
+
 impl fmt::Display for BinlogPos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.file, self.pos)

@@ -37,7 +37,7 @@ use crate::checksum::Checksum;
 use crate::cli::DeferIndexes;
 use crate::config::{Config, CutOver as CutOverKind, Topology};
 use crate::cutover::CutOver;
-use crate::db::{self, Flavor};
+use crate::db::{self, BinlogPos, Flavor};
 use crate::error::{Context, Error, Result};
 use crate::hooks::{Hook, HookContext, HookError, Hooks};
 use crate::inspector::{self, Fanout, Inspection};
@@ -383,6 +383,7 @@ struct Migration {
     migration: u64,
     last_checkpoint: Instant,
     last_retention_check: Instant,
+    last_lag_check: Instant,
     /// Which binlog changes the copy will bring (see applier/frontier.rs).
     frontier: Arc<Frontier>,
     /// The key range, when read before the apply started (for the frontier).
@@ -423,6 +424,7 @@ impl Migration {
             migration: 0,
             last_checkpoint: Instant::now(),
             last_retention_check: Instant::now(),
+            last_lag_check: Instant::now(),
             frontier: Arc::new(Frontier::default()),
             copy_bounds: None,
         }
@@ -773,10 +775,7 @@ impl Migration {
         } else {
             std::thread::sleep(d);
         }
-        let every = if self.progress.elapsed() < Duration::from_secs(60) { 5 } else { 30 };
-        if self.last_status.elapsed() >= Duration::from_secs(every) {
-            self.print_status();
-        }
+        self.report_when_due();
         if self.last_checkpoint.elapsed() >= self.cfg.checkpoint_interval {
             self.last_checkpoint = Instant::now();
             self.write_checkpoint();
@@ -837,6 +836,41 @@ impl Migration {
         }
     }
 
+    /// The status line (every 5 s in the first minute, then every 30 s) and, once a minute, why
+    /// the lag is high ([`Self::explain_lag`]).
+    fn report_when_due(&mut self) {
+        let every = if self.progress.elapsed() < Duration::from_secs(60) { 5 } else { 30 };
+        if self.last_status.elapsed() >= Duration::from_secs(every) {
+            self.print_status();
+        }
+        if self.last_lag_check.elapsed() >= Duration::from_secs(60) {
+            self.last_lag_check = Instant::now();
+            self.explain_lag();
+        }
+    }
+
+    /// When the lag is high with nothing waiting to be applied, the apply is not the cause:
+    /// says whether ghost-rs's stream is behind the binlog of the server it reads, or that
+    /// server's binlog is itself late (a replica behind its primary).
+    fn explain_lag(&mut self) {
+        let lag = self.progress.lag_ms();
+        if lag < LAG_TO_EXPLAIN_MS || self.progress.backlog() > 0 {
+            return;
+        }
+        let Some(read) = BinlogPos::parse(&Progress::text(&self.progress.read_pos)) else { return };
+        let server = self.insp.inspected.connect("binlog position check").and_then(|mut c| {
+            let info = &self.insp.inspected_info;
+            db::binlog_position(&mut c, info)
+        });
+        if let Ok(server) = server {
+            warn!(
+                "lag {:.1} s with nothing waiting to be applied: {}",
+                lag as f64 / 1000.0,
+                lag_cause(&read, &server, &self.insp.inspected)
+            );
+        }
+    }
+
     fn print_status(&mut self) {
         self.last_status = Instant::now();
         info!("{}", self.progress.status_line());
@@ -850,12 +884,24 @@ impl Migration {
             crate::progress::unix_nanos()
         );
         self.applier.write_state(&self.plan, &marker)?;
-        let deadline = Instant::now() + timeout;
-        let rx = self.applied_rx.as_ref().ok_or_else(|| Error::failed("the apply loop is not running"))?;
+        let started = Instant::now();
+        let deadline = started + timeout;
+        if self.applied_rx.is_none() {
+            return Err(Error::failed("the apply loop is not running"));
+        }
         loop {
             if let Ok(e) = self.fatal_rx.try_recv() {
                 return Err(e);
             }
+            // A long wait (a replica stopped under a catch-up) keeps the status line and the
+            // lag's explanation going; never during the cut-over, nor a short wait that may
+            // be under a lock.
+            if started.elapsed() >= Duration::from_secs(5) && self.progress.phase() != Phase::CuttingOver {
+                self.report_when_due();
+            }
+            let Some(rx) = self.applied_rx.as_ref() else {
+                return Err(Error::failed("the apply loop is not running"));
+            };
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(Error::failed(format!(
@@ -1220,9 +1266,52 @@ fn check_server_id_free(conn: &mut mysql::Conn, info: &db::ServerInfo, id: u32) 
     Ok(())
 }
 
+/// The lag (ms) above which, with nothing waiting to be applied, ghost-rs says why.
+const LAG_TO_EXPLAIN_MS: i64 = 10_000;
+
+/// Why the heartbeat comes back late when the apply waits on the stream: `read` is where the
+/// stream is in the binlog of `source`, whose own binlog is at `server`.
+fn lag_cause(read: &BinlogPos, server: &BinlogPos, source: &dyn std::fmt::Display) -> String {
+    const CURRENT: u64 = 1 << 20;
+    let behind = (read.file == server.file).then(|| server.pos.saturating_sub(read.pos));
+    match behind {
+        Some(b) if b < CURRENT => format!(
+            "the stream is at {read}, {b} bytes from the end of {source}'s binlog ({server}), so the heartbeat reaches that binlog late: {source}, as a replica, is behind its primary (see its replication lag), or the heartbeat's writes wait"
+        ),
+        Some(b) => format!(
+            "the stream reads {read}, {:.1} MB behind the end of {source}'s binlog ({server}): ghost-rs reads the binlog slower than the server writes it (the network, or this host's CPU: see the streamer thread)",
+            b as f64 / 1e6
+        ),
+        None => format!(
+            "the stream reads {read} while {source} writes {server}, a later file: ghost-rs reads the binlog slower than the server writes it (the network, or this host's CPU: see the streamer thread)"
+        ),
+    }
+}
+
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name(name.to_string())
         .spawn(f)
         .map_err(|e| Error::failed(format!("cannot start the {name} thread: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lag_with_nothing_to_apply_is_explained() {
+        let at = |file: &str, pos| BinlogPos { file: file.into(), pos };
+        let why = lag_cause(&at("binlog.000061", 46_198_431), &at("binlog.000061", 114_752_084), &"db1:3306");
+        assert!(why.contains("68.6 MB behind the end of db1:3306's binlog (binlog.000061:114752084)"), "{why}");
+        assert!(why.contains("ghost-rs reads the binlog slower than the server writes it"), "{why}");
+        let why = lag_cause(&at("binlog.000006", 31_818_000), &at("binlog.000006", 31_818_326), &"r1:3306");
+        assert!(why.contains("326 bytes from the end of r1:3306's binlog"), "{why}");
+        assert!(why.contains("as a replica, is behind its primary"), "{why}");
+        let why = lag_cause(&at("binlog.000006", 5), &at("binlog.000007", 5), &"r1:3306");
+        assert!(why.contains("while r1:3306 writes binlog.000007:5, a later file"), "{why}");
+        assert_eq!(BinlogPos::parse("binlog.000006:31818326"), Some(at("binlog.000006", 31_818_326)));
+        assert_eq!(BinlogPos::parse("mysql-bin:odd.000001:4"), Some(at("mysql-bin:odd.000001", 4)));
+        assert_eq!(BinlogPos::parse(""), None);
+    }
 }
