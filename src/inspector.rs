@@ -363,8 +363,9 @@ pub fn decide_deferral(
             None => (
                 true,
                 format!(
-                    "plain secondary indexes are built after the row copy: every replica of {applier} ({}) applies in parallel and starts the build when {applier} does (binlog_alter_two_phase), so none lags by its time (--defer-secondary-indexes=auto; {OFF})",
-                    f.replicas.join(", ")
+                    "plain secondary indexes are built after the row copy: every replica of {applier} ({}) applies in parallel and starts the build when {applier} does (binlog_alter_two_phase), so none lags by its time (--defer-secondary-indexes=auto; {OFF}){}",
+                    f.replicas.join(", "),
+                    clients_note(f)
                 ),
                 format!("every replica of {applier} starts the build when {applier} does"),
             ),

@@ -886,9 +886,6 @@ impl Migration {
         self.applier.write_state(&self.plan, &marker)?;
         let started = Instant::now();
         let deadline = started + timeout;
-        if self.applied_rx.is_none() {
-            return Err(Error::failed("the apply loop is not running"));
-        }
         loop {
             if let Ok(e) = self.fatal_rx.try_recv() {
                 return Err(e);

@@ -11,10 +11,10 @@ use common::ledger::*;
 use common::*;
 use mysql::prelude::Queryable;
 
-/// Migrates `db`.t under three writers and checks the result against their models.
 /// Each ledger writer's rate (three per test).
 const WRITES_PER_SECOND: u32 = 50;
 
+/// Migrates `db`.t under three writers and checks the result against their models.
 fn ledger_migration(name: &str, alter: &str, via_replica: bool, check: impl Fn(&mut mysql::Conn, &str)) {
     ledger_migration_with(name, alter, via_replica, &[], false, "", check)
 }
@@ -50,11 +50,11 @@ fn ledger_migration_unlocked(
     if via_replica {
         sb.wait_replica_caught_up();
     }
-    // A fixed rate (at most 600 statements/s across the four tests that run at once), not as fast as
-    // the server answers: unpaced, the writers of four tests outran the MySQL replica, whose lag
-    // then throttled the migrations read there for good.
-    // The parallel-apply test needs more than PARALLEL_MIN (256) changes to pile up behind
-    // each of its slowed (400 ms) flushes: its writers write faster, for its short run.
+    // A fixed rate (at most 600 statements/s across the four tests that run at once), not as
+    // fast as the server answers: unpaced, the writers of four tests outran the MySQL replica,
+    // whose lag then throttled the migrations read there for good. The parallel-apply test
+    // needs more than PARALLEL_MIN (256) changes to pile up behind each of its slowed (400 ms)
+    // flushes: its writers write faster, for its short run.
     let parallel_apply = extra.iter().any(|a| a.starts_with("--apply-threads"));
     let rate = if parallel_apply { 5 * WRITES_PER_SECOND } else { WRITES_PER_SECOND };
     let writers = Writers::paced(&sb, &db, 3, Pace::PerSecond(rate));
